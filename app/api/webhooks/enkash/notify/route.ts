@@ -1,0 +1,14 @@
+// POST /api/webhooks/enkash/notify — Enkash's Payment Notify Request. No session: the shared secret.
+import { getDb } from '@/db/client';
+import { env } from '@/lib/env';
+import { handleEnkashNotify, rejectEnkashMethod, type NotifyDeps } from '@/lib/webhooks/enkash-notify';
+
+export const dynamic = 'force-dynamic';
+
+const deps = (): NotifyDeps => ({ db: getDb, secret: env().ENKASH_WEBHOOK_SECRET });
+
+export const POST = (req: Request) => handleEnkashNotify(req, deps());
+export const GET = (req: Request) => rejectEnkashMethod(req, deps());
+export const PUT = GET;
+export const PATCH = GET;
+export const DELETE = GET;

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import { env } from '@/lib/env';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+// Both drivers share drizzle's PgDatabase; typing against it keeps every builder method callable.
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type DbOrTx = Db | PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+/** Rows of a raw `sql` query, whichever driver ran it (both answer with `{ rows }`). */
+export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export interface DbHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  poolMax?: number;
+  timeoutMs?: number;
+}
+
+/** Opens Postgres when a URL is given, otherwise embedded PGlite in `dataDir`. */
+export async function openDb(options: OpenOptions): Promise<DbHandle> {
+  const timeoutMs = options.timeoutMs ?? 4000;
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: Math.min(timeoutMs, 2000),
+      // Client-side deadline: a database that stops answering must not hold a request open.
+      query_timeout: timeoutMs,
+      statement_timeout: timeoutMs,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', (err) => console.error(`[db] idle connection error: ${err.message}`));
+    return { db: drizzlePg(pool, { schema }) as unknown as Db, kind: 'postgres', close: () => pool.end() };
+  }
+  // 'memory://' keeps PGlite in memory (tests); a directory is locked to this process.
+  const inMemory = options.dataDir === 'memory://';
+  const dataDir = inMemory ? 'memory://' : path.resolve(options.dataDir ?? './.data');
+  const release = inMemory ? () => {} : lockDataDir(dataDir);
+  try {
+    const client = await PGlite.create(inMemory ? 'memory://' : path.join(dataDir, 'pglite'));
+    let closed = false;
+    return {
+      db: drizzlePglite(client, { schema }) as unknown as Db,
+      kind: 'pglite',
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await client.close();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/**
+ * PGlite allows exactly one process per data directory: a second one silently loses writes
+ * or corrupts it. A lock file holding our pid refuses the second process with a clear error.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lockPath = path.join(dataDir, 'payops.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        process.off('exit', release);
+        try {
+          if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
+      };
+      process.on('exit', release);
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new Error(
+          `The embedded database in ${dataDir} is in use by process ${holder}. PGlite allows one ` +
+            `process per data directory: stop that process, use another DATA_DIR, or set DATABASE_URL.`,
+        );
+      }
+      fs.rmSync(lockPath, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// Next bundles instrumentation and each route separately, so a module-level variable could
+// exist twice in one process; two PGlite instances on one directory would corrupt it.
+const GLOBAL_KEY = Symbol.for('payops.db');
+type Holder = { [GLOBAL_KEY]?: Promise<DbHandle> };
+
+/** The process-wide database, opened on first use from the environment. */
+export function getDbHandle(): Promise<DbHandle> {
+  const holder = globalThis as Holder;
+  if (!holder[GLOBAL_KEY]) {
+    const e = env();
+    const opening = openDb({
+      databaseUrl: e.DATABASE_URL,
+      dataDir: e.DATA_DIR,
+      poolMax: e.DATABASE_POOL_MAX,
+      timeoutMs: e.DATABASE_TIMEOUT_MS,
+    });
+    holder[GLOBAL_KEY] = opening;
+    opening.catch(() => {
+      if (holder[GLOBAL_KEY] === opening) delete holder[GLOBAL_KEY];
+    });
+  }
+  return holder[GLOBAL_KEY]!;
+}
+
+/** Makes `handle` the process-wide database (tests drive the real route modules with it). */
+export function useDbHandle(handle: DbHandle): void {
+  (globalThis as Holder)[GLOBAL_KEY] = Promise.resolve(handle);
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+export async function closeDb(): Promise<void> {
+  const holder = globalThis as Holder;
+  const opening = holder[GLOBAL_KEY];
+  delete holder[GLOBAL_KEY];
+  if (opening) await (await opening).close();
+}

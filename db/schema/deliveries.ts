@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { paymentEvents } from './payment-events';
+
+/**
+ * Every request that reached a webhook — accepted, duplicate or rejected — with when, from
+ * where, the auth verdict, and why. The body is stored redacted and capped.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    provider: text('provider').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    sourceIp: text('source_ip'),
+    userAgent: text('user_agent'),
+    auth: text('auth').$type<DeliveryAuth>().notNull(),
+    outcome: text('outcome').$type<DeliveryOutcome>().notNull(),
+    httpStatus: smallint('http_status').notNull(),
+    reason: text('reason'),
+    // What an accepted event did to its transaction: created, applied, refreshed, stale, conflict.
+    effect: text('effect'),
+    bodySha256: text('body_sha256'),
+    bodyBytes: integer('body_bytes'),
+    body: text('body'),
+    bodyTruncated: boolean('body_truncated').notNull().default(false),
+    transactionId: text('transaction_id'),
+    eventId: bigint('event_id', { mode: 'number' }).references(() => paymentEvents.id),
+    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+  },
+  (t) => [
+    index('deliveries_received_at_idx').on(t.receivedAt.desc(), t.id.desc()),
+    index('deliveries_outcome_received_at_idx').on(t.outcome, t.receivedAt.desc(), t.id.desc()),
+    index('deliveries_transaction_idx').on(t.provider, t.transactionId),
+    index('deliveries_event_idx').on(t.eventId),
+  ],
+);
+
+export type DeliveryAuth = 'ok' | 'missing' | 'invalid' | 'unauthenticated';
+export type DeliveryOutcome = 'accepted' | 'duplicate' | 'rejected';
+export type Delivery = typeof deliveries.$inferSelect;

@@ -1,0 +1,4 @@
+export * from './transactions';
+export * from './payment-events';
+export * from './deliveries';
+export * from './audit-log';

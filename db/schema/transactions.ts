@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, numeric, pgTable, smallint, text, timestamp, unique } from 'drizzle-orm/pg-core';
+
+const money = (name: string) => numeric(name, { precision: 18, scale: 4 });
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** One row per provider transaction: the current view, folded from its accepted events. */
+export const transactions = pgTable(
+  'transactions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    provider: text('provider').notNull(),
+    transactionId: text('transaction_id').notNull(),
+    uniqueTransactionId: text('unique_transaction_id'),
+    orderId: text('order_id'),
+    bankTransactionId: text('bank_transaction_id'),
+
+    status: text('status').notNull(),
+    // Precedence of `status`, from lib/payments/status.ts: a late, lower-ranked claim never wins.
+    statusRank: smallint('status_rank').notNull(),
+    statusFamily: text('status_family').notNull(),
+    transactionStatus: text('transaction_status'),
+    orderStatus: text('order_status'),
+    txnMessage: text('txn_message'),
+    paymentMode: text('payment_mode'),
+    currency: text('currency'),
+
+    amount: money('amount'),
+    surcharge: money('surcharge'),
+    surchargeGst: money('surcharge_gst'),
+    finalAmount: money('final_amount'),
+    transactionAmount: money('transaction_amount'),
+    mdr: money('mdr'),
+    mdrGst: money('mdr_gst'),
+
+    cardScheme: text('card_scheme'),
+    cardLast4: text('card_last4'),
+    bankCode: text('bank_code'),
+    bankName: text('bank_name'),
+    cardholderName: text('cardholder_name'),
+    // The payment token is a secret: only its SHA-256 is kept, to tell tokens apart.
+    paymentTokenSha256: text('payment_token_sha256'),
+
+    txnAt: at('txn_at').notNull(),
+    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    lastEffect: text('last_effect').notNull().default('created'),
+    eventCount: integer('event_count').notNull().default(1),
+    firstSeenAt: at('first_seen_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // transaction_id first, so a search by id alone uses it too.
+    unique('transactions_transaction_id_provider_uq').on(t.transactionId, t.provider),
+    index('transactions_txn_at_id_idx').on(t.txnAt.desc(), t.id.desc()),
+    index('transactions_status_txn_at_idx').on(t.status, t.txnAt.desc(), t.id.desc()),
+    index('transactions_payment_mode_txn_at_idx').on(t.paymentMode, t.txnAt.desc(), t.id.desc()),
+    index('transactions_card_last4_txn_at_idx').on(t.cardLast4, t.txnAt.desc(), t.id.desc()),
+    index('transactions_unique_transaction_id_idx').on(t.uniqueTransactionId),
+    index('transactions_order_id_idx').on(t.orderId),
+    index('transactions_bank_transaction_id_idx').on(t.bankTransactionId),
+  ],
+);
+
+export type Transaction = typeof transactions.$inferSelect;

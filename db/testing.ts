@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDb, type DbHandle } from './client';
+import { migrateDb } from './migrate';
+
+/**
+ * Test databases: a fresh in-memory PGlite, and a fresh database on a real Postgres
+ * (TEST_DATABASE_URL, else the local server). Each test file gets its own, dropped afterwards.
+ */
+export interface TestDb {
+  kind: DbHandle['kind'];
+  handle: DbHandle;
+  url?: string;
+  cleanup(): Promise<void>;
+}
+
+export const POSTGRES_BASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export async function createPgliteTestDb(): Promise<TestDb> {
+  const handle = await openDb({ dataDir: 'memory://' });
+  await migrateDb(handle);
+  return { kind: 'pglite', handle, cleanup: () => handle.close() };
+}
+
+let reachable: Promise<boolean> | undefined;
+
+/** Whether the test Postgres answers; when it does not, says so loudly once. */
+export function postgresReachable(): Promise<boolean> {
+  reachable ??= (async () => {
+    const client = new pg.Client({ connectionString: POSTGRES_BASE_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return true;
+    } catch (err) {
+      console.warn(
+        `\n!!! PostgreSQL at ${redactUrl(POSTGRES_BASE_URL)} is unreachable (${(err as Error).message}).\n` +
+          `!!! The real-Postgres integration tests are SKIPPED; only PGlite ran. Set TEST_DATABASE_URL or start Postgres.\n`,
+      );
+      return false;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  return reachable;
+}
+
+export async function createPostgresTestDb(options: { timeoutMs?: number; poolMax?: number } = {}): Promise<TestDb> {
+  const name = `payops_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = withDatabase(POSTGRES_BASE_URL, name);
+  const handle = await openDb({ databaseUrl: url, timeoutMs: options.timeoutMs, poolMax: options.poolMax });
+  await migrateDb(handle, url);
+  return {
+    kind: 'postgres',
+    handle,
+    url,
+    cleanup: async () => {
+      await handle.close().catch(() => {});
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/** Both kinds, for `describe.each`: PGlite always, Postgres when reachable. */
+export async function testDatabaseKinds(): Promise<{ kind: TestDb['kind']; create: () => Promise<TestDb> }[]> {
+  const kinds: { kind: TestDb['kind']; create: () => Promise<TestDb> }[] = [{ kind: 'pglite', create: createPgliteTestDb }];
+  if (await postgresReachable()) kinds.push({ kind: 'postgres', create: () => createPostgresTestDb() });
+  return kinds;
+}
+
+async function admin(statement: string) {
+  const client = new pg.Client({ connectionString: POSTGRES_BASE_URL, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v : undefined));
+
+const envSchema = z.object({
+  DATABASE_URL: optionalText,
+  DATA_DIR: z.string().default('./.data'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Past this a query is abandoned and the caller answers 503, so a provider retries.
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+  ENKASH_WEBHOOK_SECRET: optionalText,
+  PAYOPS_API_TOKEN: optionalText,
+  // Believe X-Forwarded-For only behind a proxy you run; otherwise anyone can claim any address.
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** The checked environment. Read lazily so tests and scripts can set variables first. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${issues}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Configuration that must stop the server from starting. A real database without a webhook
+ * secret would accept anyone's payment notifications.
+ */
+export function startupProblems(e: Env): string[] {
+  const problems: string[] = [];
+  if (e.DATABASE_URL && !e.ENKASH_WEBHOOK_SECRET) {
+    problems.push(
+      'ENKASH_WEBHOOK_SECRET is not set. With DATABASE_URL set PayOps refuses to start without it: ' +
+        'anyone could post payment notifications. Set it, and give Enkash the notify URL ' +
+        'https://<host>/api/webhooks/enkash/notify?key=<secret>.',
+    );
+  }
+  return problems;
+}
+
+export function startupWarnings(e: Env): string[] {
+  const warnings: string[] = [];
+  if (!e.DATABASE_URL && !e.ENKASH_WEBHOOK_SECRET) {
+    warnings.push(
+      'ENKASH_WEBHOOK_SECRET is not set: the Enkash webhook ACCEPTS UNAUTHENTICATED notifications ' +
+        'and marks them so. Fine for the embedded demo, never for real payments.',
+    );
+  }
+  if (!e.PAYOPS_API_TOKEN) {
+    warnings.push('PAYOPS_API_TOKEN is not set: the /api/v1 read API refuses every request.');
+  }
+  return warnings;
+}

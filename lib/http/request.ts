@@ -1,0 +1,62 @@
+export type CappedBody = { ok: true; bytes: Uint8Array } | { ok: false; head: Uint8Array; declared: number | null };
+
+/**
+ * Reads at most `cap` bytes. A declared Content-Length over the cap is refused without reading;
+ * a chunked body is cut off as soon as it passes the cap. `head` keeps what was read, for the record.
+ */
+export async function readBodyCapped(req: Request, cap: number): Promise<CappedBody> {
+  const declaredHeader = req.headers.get('content-length');
+  const declared = declaredHeader !== null && /^\d+$/.test(declaredHeader) ? Number(declaredHeader) : null;
+  if (declared !== null && declared > cap) {
+    await req.body?.cancel().catch(() => {});
+    return { ok: false, head: new Uint8Array(), declared };
+  }
+  if (!req.body) return { ok: true, bytes: new Uint8Array() };
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel().catch(() => {});
+      return { ok: false, head: concat(chunks, cap), declared };
+    }
+  }
+  return { ok: true, bytes: concat(chunks, size) };
+}
+
+function concat(chunks: Uint8Array[], max: number): Uint8Array {
+  const out = new Uint8Array(Math.min(max, chunks.reduce((n, c) => n + c.byteLength, 0)));
+  let offset = 0;
+  for (const c of chunks) {
+    if (offset >= out.length) break;
+    out.set(c.subarray(0, out.length - offset), offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The caller's address. X-Forwarded-For is believed only when TRUST_PROXY says a proxy we run
+ * sets it (then its right-most entry is the address that proxy saw); Next's own server also
+ * sets X-Forwarded-For to the socket address, appended last.
+ */
+export function clientIp(req: Request): string | null {
+  const forwarded = req.headers.get('x-forwarded-for');
+  if (!forwarded) return req.headers.get('x-real-ip');
+  const parts = forwarded.split(',').map((p) => p.trim()).filter(Boolean);
+  return parts.at(-1)?.slice(0, 64) ?? null;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
