@@ -52,7 +52,7 @@ export async function openDb(options: OpenOptions): Promise<DbHandle> {
   }
   // 'memory://' keeps PGlite in memory (tests); a directory is locked to this process.
   const inMemory = options.dataDir === 'memory://';
-  const dataDir = inMemory ? 'memory://' : path.resolve(options.dataDir ?? './.data');
+  const dataDir = inMemory ? 'memory://' : path.resolve(/*turbopackIgnore: true*/ options.dataDir ?? './.data');
   const release = inMemory ? () => {} : lockDataDir(dataDir);
   try {
     const client = await PGlite.create(inMemory ? 'memory://' : path.join(dataDir, 'pglite'));

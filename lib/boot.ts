@@ -16,8 +16,15 @@ export async function boot(): Promise<void> {
   }
   for (const w of startupWarnings(e)) console.warn(`\n[payops] WARNING: ${w}\n`);
 
-  const handle = await getDbHandle();
-  await migrateDb(handle, e.DATABASE_URL);
+  let handle;
+  try {
+    handle = await getDbHandle();
+    await migrateDb(handle, e.DATABASE_URL);
+  } catch (err) {
+    // A server that cannot reach or migrate its database must not come up answering 500s.
+    console.error(`\n[payops] CANNOT START: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   console.log(`[payops] database: ${handle.kind === 'pglite' ? `embedded PGlite in ${e.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}; migrations applied`);
 
   let stopping = false;

@@ -13,11 +13,6 @@ const envSchema = z.object({
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   ENKASH_WEBHOOK_SECRET: optionalText,
   PAYOPS_API_TOKEN: optionalText,
-  // Believe X-Forwarded-For only behind a proxy you run; otherwise anyone can claim any address.
-  TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0', ''])
-    .optional()
-    .transform((v) => v === 'true' || v === '1'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -40,15 +40,14 @@ function concat(chunks: Uint8Array[], max: number): Uint8Array {
 }
 
 /**
- * The caller's address. X-Forwarded-For is believed only when TRUST_PROXY says a proxy we run
- * sets it (then its right-most entry is the address that proxy saw); Next's own server also
- * sets X-Forwarded-For to the socket address, appended last.
+ * The caller's address: the right-most X-Forwarded-For entry. Next's server sets the header to
+ * the socket address when it is absent, and a proxy in front appends the address it saw; a
+ * client talking to Next directly can claim any address, so production sits behind a proxy.
  */
 export function clientIp(req: Request): string | null {
   const forwarded = req.headers.get('x-forwarded-for');
-  if (!forwarded) return req.headers.get('x-real-ip');
-  const parts = forwarded.split(',').map((p) => p.trim()).filter(Boolean);
-  return parts.at(-1)?.slice(0, 64) ?? null;
+  const last = forwarded?.split(',').map((p) => p.trim()).filter(Boolean).at(-1);
+  return last ? last.slice(0, 64) : null;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

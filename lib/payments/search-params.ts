@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from '@/lib/text';
 import { istDayRange } from '@/lib/time';
 
 export const SEARCH_Q_MAX = 200;
@@ -51,7 +52,13 @@ const cursorSchema = z.string().transform((v, ctx): Cursor => {
  * later. Empty values count as absent.
  */
 export const transactionSearchSchema = z.object({
-  q: z.string().trim().max(SEARCH_Q_MAX, `must be at most ${SEARCH_Q_MAX} characters`).optional(),
+  // Stored text never holds NUL (lib/text.ts), so a search for one simply finds nothing.
+  q: z
+    .string()
+    .trim()
+    .max(SEARCH_Q_MAX, `must be at most ${SEARCH_Q_MAX} characters`)
+    .transform((v) => storableText(v).text)
+    .optional(),
   status: code.optional(),
   paymentMode: code.optional(),
   from: instant('start').optional(),
