@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnv, startupProblems, startupWarnings } from './env';
+
+describe('configuration', () => {
+  it('refuses to start on a real database without a webhook secret', () => {
+    const e = parseEnv({ DATABASE_URL: 'postgres://x@y/z' });
+    expect(startupProblems(e)).toEqual([expect.stringContaining('ENKASH_WEBHOOK_SECRET is not set')]);
+    expect(startupProblems(parseEnv({ DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's' }))).toEqual([]);
+  });
+
+  it('warns loudly in embedded mode without a secret, and treats blank values as unset', () => {
+    const e = parseEnv({ ENKASH_WEBHOOK_SECRET: '  ', DATABASE_URL: '' });
+    expect(startupProblems(e)).toEqual([]);
+    expect(startupWarnings(e).join(' ')).toMatch(/ACCEPTS UNAUTHENTICATED/);
+    expect(e.DATA_DIR).toBe('./.data');
+  });
+
+  it('says which variable is wrong', () => {
+    expect(() => parseEnv({ DATABASE_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_TIMEOUT_MS/);
+  });
+});
