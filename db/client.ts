@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -55,7 +56,7 @@ export async function openDb(options: OpenOptions): Promise<DbHandle> {
   const dataDir = inMemory ? 'memory://' : path.resolve(/*turbopackIgnore: true*/ options.dataDir ?? './.data');
   const release = inMemory ? () => {} : lockDataDir(dataDir);
   try {
-    const client = await PGlite.create(inMemory ? 'memory://' : path.join(dataDir, 'pglite'));
+    const client = await PGlite.create(inMemory ? 'memory://' : path.join(dataDir, 'pglite'), { extensions: { pg_trgm } });
     let closed = false;
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,

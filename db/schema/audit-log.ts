@@ -19,7 +19,7 @@ export const auditLog = pgTable(
     prevHash: text('prev_hash'),
     hash: text('hash').notNull(),
   },
-  (t) => [index('audit_log_at_idx').on(t.at.desc(), t.id.desc()), index('audit_log_action_idx').on(t.action, t.id.desc())],
+  (t) => [index('audit_log_at_idx').on(t.at, t.id), index('audit_log_action_idx').on(t.action, t.id)],
 );
 
 export type AuditRow = typeof auditLog.$inferSelect;

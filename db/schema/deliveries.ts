@@ -29,8 +29,8 @@ export const deliveries = pgTable(
     flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
-    index('deliveries_received_at_idx').on(t.receivedAt.desc(), t.id.desc()),
-    index('deliveries_outcome_received_at_idx').on(t.outcome, t.receivedAt.desc(), t.id.desc()),
+    index('deliveries_received_at_idx').on(t.receivedAt, t.id),
+    index('deliveries_outcome_received_at_idx').on(t.outcome, t.receivedAt, t.id),
     index('deliveries_transaction_idx').on(t.provider, t.transactionId),
     index('deliveries_event_idx').on(t.eventId),
   ],

@@ -2,3 +2,4 @@ export * from './transactions';
 export * from './payment-events';
 export * from './deliveries';
 export * from './audit-log';
+export * from './users';

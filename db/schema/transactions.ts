@@ -51,13 +51,16 @@ export const transactions = pgTable(
   (t) => [
     // transaction_id first, so a search by id alone uses it too.
     unique('transactions_transaction_id_provider_uq').on(t.transactionId, t.provider),
-    index('transactions_txn_at_id_idx').on(t.txnAt.desc(), t.id.desc()),
-    index('transactions_status_txn_at_idx').on(t.status, t.txnAt.desc(), t.id.desc()),
-    index('transactions_payment_mode_txn_at_idx').on(t.paymentMode, t.txnAt.desc(), t.id.desc()),
-    index('transactions_card_last4_txn_at_idx').on(t.cardLast4, t.txnAt.desc(), t.id.desc()),
+    index('transactions_txn_at_id_idx').on(t.txnAt, t.id),
+    index('transactions_status_txn_at_idx').on(t.status, t.txnAt, t.id),
+    index('transactions_payment_mode_txn_at_idx').on(t.paymentMode, t.txnAt, t.id),
+    index('transactions_card_last4_txn_at_idx').on(t.cardLast4, t.txnAt, t.id),
     index('transactions_unique_transaction_id_idx').on(t.uniqueTransactionId),
     index('transactions_order_id_idx').on(t.orderId),
     index('transactions_bank_transaction_id_idx').on(t.bankTransactionId),
+    // Name fragments (3+ characters) search through trigrams: needs the pg_trgm extension.
+    index('transactions_cardholder_name_trgm_idx').using('gin', sql`${t.cardholderName} gin_trgm_ops`),
+    index('transactions_flagged_txn_at_idx').on(t.txnAt, t.id).where(sql`cardinality(${t.flags}) > 0`),
   ],
 );
 

@@ -83,20 +83,43 @@ CREATE TABLE "audit_log" (
 	"hash" text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "sign_in_throttle" (
+	"key" text PRIMARY KEY NOT NULL,
+	"failures" integer DEFAULT 0 NOT NULL,
+	"window_started_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"locked_until" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "users" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"email" text NOT NULL,
+	"name" text,
+	"role" text NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"password_hash" text NOT NULL,
+	"session_version" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_sign_in_at" timestamp with time zone
+);
+--> statement-breakpoint
 ALTER TABLE "payment_events" ADD CONSTRAINT "payment_events_transaction_fk" FOREIGN KEY ("provider","transaction_id") REFERENCES "public"."transactions"("provider","transaction_id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_event_id_payment_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."payment_events"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "transactions_txn_at_id_idx" ON "transactions" USING btree ("txn_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "transactions_status_txn_at_idx" ON "transactions" USING btree ("status","txn_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "transactions_payment_mode_txn_at_idx" ON "transactions" USING btree ("payment_mode","txn_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "transactions_card_last4_txn_at_idx" ON "transactions" USING btree ("card_last4","txn_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "transactions_txn_at_id_idx" ON "transactions" USING btree ("txn_at","id");--> statement-breakpoint
+CREATE INDEX "transactions_status_txn_at_idx" ON "transactions" USING btree ("status","txn_at","id");--> statement-breakpoint
+CREATE INDEX "transactions_payment_mode_txn_at_idx" ON "transactions" USING btree ("payment_mode","txn_at","id");--> statement-breakpoint
+CREATE INDEX "transactions_card_last4_txn_at_idx" ON "transactions" USING btree ("card_last4","txn_at","id");--> statement-breakpoint
 CREATE INDEX "transactions_unique_transaction_id_idx" ON "transactions" USING btree ("unique_transaction_id");--> statement-breakpoint
 CREATE INDEX "transactions_order_id_idx" ON "transactions" USING btree ("order_id");--> statement-breakpoint
 CREATE INDEX "transactions_bank_transaction_id_idx" ON "transactions" USING btree ("bank_transaction_id");--> statement-breakpoint
+CREATE INDEX "transactions_cardholder_name_trgm_idx" ON "transactions" USING gin ("cardholder_name" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "transactions_flagged_txn_at_idx" ON "transactions" USING btree ("txn_at","id") WHERE cardinality("transactions"."flags") > 0;--> statement-breakpoint
 CREATE UNIQUE INDEX "payment_events_dedup_uq" ON "payment_events" USING btree ("provider","transaction_id","payload_sha256");--> statement-breakpoint
 CREATE INDEX "payment_events_transaction_idx" ON "payment_events" USING btree ("provider","transaction_id","id");--> statement-breakpoint
-CREATE INDEX "deliveries_received_at_idx" ON "deliveries" USING btree ("received_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "deliveries_outcome_received_at_idx" ON "deliveries" USING btree ("outcome","received_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "deliveries_received_at_idx" ON "deliveries" USING btree ("received_at","id");--> statement-breakpoint
+CREATE INDEX "deliveries_outcome_received_at_idx" ON "deliveries" USING btree ("outcome","received_at","id");--> statement-breakpoint
 CREATE INDEX "deliveries_transaction_idx" ON "deliveries" USING btree ("provider","transaction_id");--> statement-breakpoint
 CREATE INDEX "deliveries_event_idx" ON "deliveries" USING btree ("event_id");--> statement-breakpoint
-CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_log_action_idx" ON "audit_log" USING btree ("action","id" DESC NULLS LAST);
+CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at","id");--> statement-breakpoint
+CREATE INDEX "audit_log_action_idx" ON "audit_log" USING btree ("action","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "users_email_uq" ON "users" USING btree (lower("email"));
