@@ -1,5 +1,10 @@
 import { closeDb, getDbHandle } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { DbHandle } from '@/db/client';
+import { seedDemo } from './demo/seed';
 import { env, startupProblems, startupWarnings } from './env';
 
 /**
@@ -15,6 +20,7 @@ export async function boot(): Promise<void> {
     process.exit(1);
   }
   for (const w of startupWarnings(e)) console.warn(`\n[payops] WARNING: ${w}\n`);
+  if (!e.AUTH_SECRET) process.env.AUTH_SECRET = embeddedAuthSecret(e.DATA_DIR);
 
   let handle;
   try {
@@ -25,6 +31,7 @@ export async function boot(): Promise<void> {
     console.error(`\n[payops] CANNOT START: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  if (handle.kind === 'pglite') await startDemo(handle, e.DATA_DIR);
   console.log(`[payops] database: ${handle.kind === 'pglite' ? `embedded PGlite in ${e.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}; migrations applied`);
 
   let stopping = false;
@@ -37,4 +44,26 @@ export async function boot(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Embedded mode: a session-signing secret generated once and kept (owner-only) in DATA_DIR. */
+function embeddedAuthSecret(dataDir: string): string {
+  const file = path.join(path.resolve(dataDir), 'auth-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+async function startDemo(handle: DbHandle, dataDir: string) {
+  const accounts = await seedDemo(handle, dataDir);
+  if (!accounts?.length) return;
+  const port = process.env.PORT || '3000';
+  console.log(`\n[payops] Demo sign-ins (embedded database only) at http://localhost:${port}/login`);
+  for (const a of accounts) console.log(`[payops]   ${a.role.padEnd(8)} ${a.email.padEnd(22)} ${a.password}`);
+  console.log('');
 }

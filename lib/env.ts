@@ -13,6 +13,8 @@ const envSchema = z.object({
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   ENKASH_WEBHOOK_SECRET: optionalText,
   PAYOPS_API_TOKEN: optionalText,
+  // Signs staff session cookies. Embedded demo mode keeps a generated one in DATA_DIR.
+  AUTH_SECRET: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -45,6 +47,12 @@ export function startupProblems(e: Env): string[] {
       'ENKASH_WEBHOOK_SECRET is not set. With DATABASE_URL set PayOps refuses to start without it: ' +
         'anyone could post payment notifications. Set it, and give Enkash the notify URL ' +
         'https://<host>/api/webhooks/enkash/notify?key=<secret>.',
+    );
+  }
+  if (e.DATABASE_URL && !e.AUTH_SECRET) {
+    problems.push(
+      'AUTH_SECRET is not set. With DATABASE_URL set PayOps refuses to start without it: it signs ' +
+        'staff sessions, and every instance must share it. Generate one with `openssl rand -base64 32`.',
     );
   }
   return problems;

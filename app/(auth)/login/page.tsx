@@ -1,0 +1,24 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { currentUser } from '@/lib/auth/guards';
+import { safeNextPath } from '@/lib/http/redirect';
+import { LoginForm } from './_components/login-form';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  const { next } = await searchParams;
+  const target = safeNextPath(Array.isArray(next) ? next[0] : next);
+  if (await currentUser()) redirect(target);
+  return (
+    <main className="flex min-h-screen items-center justify-center px-6">
+      <div className="w-full max-w-sm">
+        <h1 className="text-2xl font-semibold tracking-tight">PayOps</h1>
+        <p className="mt-1 text-sm text-slate-600">Sign in to the payments console.</p>
+        <div className="mt-6 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <LoginForm next={target} />
+        </div>
+      </div>
+    </main>
+  );
+}

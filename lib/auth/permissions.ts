@@ -1,0 +1,21 @@
+import type { Role } from '@/db/schema';
+
+export type { Role };
+
+/** Who may do what. Every page, server action and route handler checks this itself. */
+export const PERMISSIONS = {
+  'payments.read': ['finance', 'support', 'admin'],
+  'payments.raw': ['finance', 'admin'],
+  'payments.export': ['finance', 'admin'],
+  'finance.read': ['finance', 'admin'],
+  'otp.resend': ['support', 'admin'],
+  'deliveries.read': ['admin'],
+  'audit.read': ['finance', 'admin'],
+  'users.manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role | null | undefined, permission: Permission): boolean {
+  return !!role && (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}

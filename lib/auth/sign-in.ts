@@ -1,0 +1,53 @@
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { users, type User } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
+import { DUMMY_HASH, verifyPassword } from './password';
+import { clearFailures, LIMITS, lockedUntil, recordFailure, throttleKeys } from './throttle';
+import { emailSchema } from './users';
+
+/** The one message every refused sign-in gets: it never says which part was wrong. */
+export const SIGN_IN_REFUSED = 'Those details did not work, or the account is locked for a while. Check them and try again later.';
+
+export type SignInOutcome = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'throttled' | 'disabled' };
+
+/**
+ * Checks a sign-in: throttled per account and per address in the database, constant work for
+ * unknown accounts, and every attempt audited (with the outcome, never the password).
+ */
+export async function verifySignIn(db: DbOrTx, input: { email: unknown; password: unknown; ip: string | null }): Promise<SignInOutcome> {
+  const parsedEmail = emailSchema.safeParse(input.email);
+  const email = parsedEmail.success ? parsedEmail.data : String(input.email ?? '').slice(0, 254);
+  const password = typeof input.password === 'string' ? input.password.slice(0, 256) : '';
+  const keys = throttleKeys(email, input.ip);
+  const audit = (outcome: string, user?: User) =>
+    recordAudit(db, {
+      actor: user ? `user:${user.id}` : 'anonymous',
+      actorRole: user?.role ?? null,
+      action: 'auth.sign_in',
+      target: email,
+      sourceIp: input.ip,
+      outcome,
+    });
+
+  const locked = await lockedUntil(db, [keys.email, ...(keys.ip ? [keys.ip] : [])]);
+  if (locked) {
+    await audit('throttled');
+    return { ok: false, reason: 'throttled' };
+  }
+
+  const [user] = parsedEmail.success ? await db.select().from(users).where(eq(users.email, email)).limit(1) : [];
+  const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !matches || !user.active) {
+    await recordFailure(db, keys.email, LIMITS.email);
+    if (keys.ip) await recordFailure(db, keys.ip, LIMITS.ip);
+    const reason = user && matches ? 'disabled' : 'invalid';
+    await audit(reason === 'disabled' ? 'refused_disabled' : 'failed', user);
+    return { ok: false, reason };
+  }
+
+  await clearFailures(db, keys.email);
+  await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
+  await audit('ok', user);
+  return { ok: true, user };
+}

@@ -1,0 +1,68 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '@/db/client';
+import { ROLES, users, type Role, type User } from '@/db/schema';
+import { hashPassword, PASSWORD_MIN_LENGTH } from './password';
+
+export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email({ error: 'must be an email address' }));
+export const roleSchema = z.enum(ROLES);
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(256, 'must be at most 256 characters');
+
+export const newUserSchema = z.object({
+  email: emailSchema,
+  name: z.string().trim().max(120).optional(),
+  role: roleSchema,
+  password: passwordSchema,
+});
+export type NewUser = z.infer<typeof newUserSchema>;
+
+export async function getUserById(db: DbOrTx, id: number): Promise<User | null> {
+  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return user ?? null;
+}
+
+export async function getUserByEmail(db: DbOrTx, email: string): Promise<User | null> {
+  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`).limit(1);
+  return user ?? null;
+}
+
+export async function listUsers(db: DbOrTx): Promise<User[]> {
+  return db.select().from(users).orderBy(asc(users.email));
+}
+
+export async function countUsers(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return row.n;
+}
+
+export async function insertUser(db: DbOrTx, input: NewUser): Promise<User> {
+  const [user] = await db
+    .insert(users)
+    .values({ email: input.email, name: input.name || null, role: input.role, passwordHash: await hashPassword(input.password) })
+    .returning();
+  return user;
+}
+
+/** A role change or a disabled account takes effect on the next request; disabling also ends sessions. */
+export async function updateUser(db: DbOrTx, id: number, change: { role?: Role; active?: boolean }): Promise<User | null> {
+  const [user] = await db
+    .update(users)
+    .set({
+      ...change,
+      updatedAt: new Date(),
+      ...(change.active === false ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
+    })
+    .where(eq(users.id, id))
+    .returning();
+  return user ?? null;
+}
+
+export async function setPassword(db: DbOrTx, id: number, password: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password), sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, id));
+}

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DbHandle } from '@/db/client';
+import type { Role } from '@/db/schema';
+import { generatePassword } from '@/lib/auth/password';
+import { countUsers, insertUser } from '@/lib/auth/users';
+import { normalizeEnkashNotify, sha256 } from '@/lib/payments/enkash-notify';
+import { ingestClaim } from '@/lib/payments/ingest';
+import { ENKASH_PAYMENT_MODES } from '@/lib/payments/status';
+import { BANKS, FIRST_NAMES, LAST_NAMES, SCHEMES } from './names';
+
+export interface DemoAccount {
+  email: string;
+  role: Role;
+  password: string;
+}
+
+const ROLES_TO_SEED: Role[] = ['admin', 'finance', 'support'];
+const accountsFile = (dataDir: string) => path.join(path.resolve(dataDir), 'demo-accounts.json');
+
+/**
+ * Embedded demo mode only, and only on an empty database: one user per role and a few hundred
+ * realistic payments, posted through the same ingest path as real notifications. The generated
+ * passwords are kept (owner-only) beside the database so every start can print them.
+ */
+export async function seedDemo(handle: DbHandle, dataDir: string, payments = 300): Promise<DemoAccount[] | null> {
+  if (handle.kind !== 'pglite') return null;
+  if ((await countUsers(handle.db)) === 0) {
+    const accounts = ROLES_TO_SEED.map((role) => ({ email: `${role}@payops.local`, role, password: generatePassword() }));
+    for (const a of accounts) await insertUser(handle.db, { ...a, name: `Demo ${a.role}` });
+    fs.writeFileSync(accountsFile(dataDir), JSON.stringify(accounts, null, 2), { mode: 0o600 });
+    for (const body of demoNotifications(payments)) {
+      const normalized = normalizeEnkashNotify(body);
+      if (!normalized.ok) continue;
+      const text = JSON.stringify(normalized.claim.payload);
+      await ingestClaim(handle.db, normalized.claim, {
+        provider: 'enkash', sourceIp: '127.0.0.1', userAgent: 'payops-demo-seed', auth: 'ok',
+        bodySha256: sha256(text), bodyBytes: text.length, body: text, bodyTruncated: false, flags: [],
+      });
+    }
+  }
+  try {
+    return JSON.parse(fs.readFileSync(accountsFile(dataDir), 'utf8')) as DemoAccount[];
+  } catch {
+    return null; // users were created some other way
+  }
+}
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+const MODES = [...ENKASH_PAYMENT_MODES];
+
+/** Enkash-shaped notifications over the last 30 days, with the oddities real traffic has. */
+export function* demoNotifications(count: number): Generator<Record<string, unknown>> {
+  const now = Date.now();
+  for (let i = 0; i < count; i++) {
+    const at = new Date(now - Math.floor(Math.random() * 30 * 86_400_000));
+    const ist = new Date(at.getTime() + 5.5 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+    const mode = pick(MODES);
+    const card = mode.endsWith('CARD');
+    const rupees = Math.floor(100 + Math.random() * (Math.random() < 0.1 ? 200_000 : 5_000));
+    const paise = Math.floor(Math.random() * 100);
+    const amount = `${rupees}.${String(paise).padStart(2, '0')}`;
+    const surchargePaise = card ? Math.round(rupees * 2) : 0; // 2% of rupees, in paise
+    const surcharge = `${Math.floor(surchargePaise / 100)}.${String(surchargePaise % 100).padStart(2, '0')}00`;
+    const gstPaise = Math.round(surchargePaise * 0.18);
+    const surchargeGst = `${Math.floor(gstPaise / 100)}.${String(gstPaise % 100).padStart(2, '0')}00`;
+    const finalPaise = rupees * 100 + paise + surchargePaise + gstPaise + (i % 97 === 0 ? 100 : 0);
+    const roll = Math.random();
+    const status = roll < 0.78 ? 'SUCCESS' : roll < 0.9 ? 'FAILED' : roll < 0.95 ? 'PENDING_WITH_BANK' : roll < 0.98 ? 'CANCELLED' : 'REFUNDED';
+    const [bankCode, bankName] = pick(BANKS);
+    const id = `EK${at.getTime()}${Math.random().toString(36).slice(2, 6)}`;
+    const notification = {
+      // Numbers as their exact text, the way parseJsonExact hands them over.
+      surcharge,
+      surchargeGst,
+      amount,
+      finalAmount: `${Math.floor(finalPaise / 100)}.${String(finalPaise % 100).padStart(2, '0')}`,
+      paymentMode: mode,
+      bankCode: card || mode === 'NET_BANKING' ? bankCode : null,
+      bankName: card || mode === 'NET_BANKING' ? bankName : null,
+      cardScheme: card ? pick(SCHEMES) : null,
+      currency: 'INR',
+      checksum: null,
+      status,
+      transactionId: id,
+      txnMsg: status === 'SUCCESS' ? 'Transaction successful.' : status === 'FAILED' ? 'Transaction declined by bank.' : 'Transaction in progress.',
+      txnDate: ist,
+      uniqueTransactionId: `EK${Math.random().toString(36).slice(2, 11).toUpperCase()}`,
+      maskedCardNumber: card ? `XXXX XXXX XXXX ${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}` : null,
+      cardHolderName: card ? `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}` : null,
+      paymentToken: Math.random().toString(16).slice(2),
+      bankTransactionId: String(Math.floor(Math.random() * 1e12)).padStart(12, '0'),
+      mdr: null,
+      mdrGst: null,
+      transactionAmount: null,
+      orderId: `ORD-${100000 + i}`,
+      orderStatus: status === 'SUCCESS' ? 'PAID' : 'ATTEMPTED',
+      transactionStatus: null,
+    };
+    if (status !== 'PENDING_WITH_BANK') yield { ...notification, status: 'PENDING_WITH_BANK', txnMsg: 'Transaction in progress.' };
+    yield notification;
+    // Now and then the provider contradicts itself: kept and flagged for a person.
+    if (i % 61 === 0 && status === 'SUCCESS') yield { ...notification, status: 'FAILED', txnMsg: 'Transaction declined by bank.' };
+  }
+}
