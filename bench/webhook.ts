@@ -207,7 +207,7 @@ async function main(): Promise<number> {
   onCleanup('close database client', () => db.end());
 
   const secret = randomToken(24);
-  const server = spawnServer(await freePort(), { DATABASE_URL: database.url, ENKASH_WEBHOOK_SECRET: secret });
+  const server = spawnServer(await freePort(), { DATABASE_URL: database.url, ENKASH_WEBHOOK_SECRET: secret, AUTH_SECRET: randomToken(32), PAYOPS_API_TOKEN: randomToken() });
   onCleanup('stop server', server.stop);
   await server.ready();
 

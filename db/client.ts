@@ -15,6 +15,20 @@ export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type DbOrTx = Db | PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
+/**
+ * Runs a fixed statement on the driver itself, skipping the query builder: on Postgres as a
+ * named prepared statement, so a hot path (the webhook ingest) is parsed and planned once per
+ * connection instead of on every request.
+ */
+export async function runStatement<T>(db: Db, statement: { name: string; text: string; values: unknown[] }): Promise<T[]> {
+  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
+  const result =
+    client instanceof pg.Pool
+      ? await client.query(statement)
+      : await (client as PGlite).query(statement.text, statement.values);
+  return result.rows as T[];
+}
+
 /** Rows of a raw `sql` query, whichever driver ran it (both answer with `{ rows }`). */
 export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };

@@ -12,6 +12,12 @@ export async function readBodyCapped(req: Request, cap: number): Promise<CappedB
     return { ok: false, head: new Uint8Array(), declared };
   }
   if (!req.body) return { ok: true, bytes: new Uint8Array() };
+  if (declared !== null) {
+    // Declared and within the cap: one native read. The length is checked again, since a
+    // client can declare less than it sends.
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    return bytes.byteLength <= cap ? { ok: true, bytes } : { ok: false, head: bytes.subarray(0, cap), declared };
+  }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

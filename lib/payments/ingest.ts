@@ -1,5 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type DbOrTx } from '@/db/client';
+import { runStatement, type Db, type DbOrTx } from '@/db/client';
 import { deliveries, type DeliveryAuth } from '@/db/schema';
 import type { PaymentClaim } from './claim';
 import type { Effect } from './status';
@@ -36,22 +35,89 @@ const DESCRIPTIVE = [
 // value is flagged `amount_changed` for a person.
 const SETTLED_MONEY = ['amount', 'surcharge', 'surcharge_gst', 'final_amount', 'transaction_amount'] as const;
 const NUMERIC = new Set<string>([...SETTLED_MONEY, 'mdr', 'mdr_gst']);
+const DATA_COLUMNS = [...DESCRIPTIVE, ...SETTLED_MONEY];
 
-const col = (name: string) => sql.raw(`"${name}"`);
-const list = (names: readonly string[]) => sql.join(names.map(col), sql`, `);
+// Positional parameters of INGEST_SQL, in order. $1..$N below follow this list.
+const PARAMS = [
+  'provider', 'transaction_id', 'payload_sha256', 'status', 'status_rank', 'status_family', 'txn_at', 'flags', 'payload',
+  ...DATA_COLUMNS,
+  'd_source_ip', 'd_user_agent', 'd_auth', 'd_body_sha256', 'd_body_bytes', 'd_body', 'd_body_truncated',
+] as const;
+const $ = (name: (typeof PARAMS)[number]) => `$${PARAMS.indexOf(name) + 1}`;
 
 /**
- * Records one accepted notification in a single statement (one round trip, atomic):
+ * One statement (one round trip, atomic), built once and run as a named prepared statement:
  * 1. the event, deduplicated by payload hash — a repeat only bumps its duplicate count;
  * 2. the transaction, only for a new event: created, or moved by status precedence against
  *    the row as locked by ON CONFLICT, so concurrent deliveries cannot lose an update;
  * 3. the delivery, with its outcome and the effect the event had.
  * The event's foreign key to its transaction is checked at the end of the statement.
  */
-export async function ingestClaim(db: DbOrTx, claim: PaymentClaim, delivery: DeliveryMeta): Promise<IngestResult> {
-  const txnAt = claim.txnAt ? claim.txnAt.toISOString() : null;
-  const flags = JSON.stringify([...new Set([...claim.flags, ...delivery.flags])].sort());
-  const values: Record<string, unknown> = {
+const INGEST_SQL = (() => {
+  const flags = `ARRAY(SELECT jsonb_array_elements_text(${$('flags')}::jsonb))`;
+  const value = (c: string) => `${$(c as (typeof PARAMS)[number])}${NUMERIC.has(c) ? '::numeric' : ''}`;
+  const pick = (winner: string, other: string) => `CASE WHEN d.wins THEN ${winner} ELSE ${other} END`;
+  const effect = `CASE
+      WHEN excluded.status = t.status THEN 'refreshed'
+      WHEN excluded.status_rank > t.status_rank AND (t.status_family = 'open' OR excluded.status_family = t.status_family) THEN 'applied'
+      WHEN t.status_family <> 'open' AND excluded.status_family <> 'open' AND excluded.status_family <> t.status_family THEN 'conflict'
+      ELSE 'stale' END`;
+  const set: [string, string][] = [
+    ...['status', 'status_rank', 'status_family'].map((c): [string, string] => [c, pick(`excluded.${c}`, `t.${c}`)]),
+    ...DESCRIPTIVE.map((c): [string, string] => [c, pick(`COALESCE(excluded.${c}, t.${c})`, `COALESCE(t.${c}, excluded.${c})`)]),
+    ...SETTLED_MONEY.map((c): [string, string] => [c, `COALESCE(t.${c}, excluded.${c})`]),
+    // Only a valid provider time may move txn_at; the insert fell back to the receipt time.
+    ['txn_at', `CASE WHEN d.wins AND ${$('txn_at')}::timestamptz IS NOT NULL THEN excluded.txn_at ELSE t.txn_at END`],
+    ['last_effect', 'd.effect'],
+    ['flags', `ARRAY(SELECT DISTINCT f FROM unnest(t.flags || excluded.flags
+        || CASE WHEN d.effect = 'conflict' THEN ARRAY['status_conflict'] ELSE ARRAY[]::text[] END
+        || CASE WHEN t.amount <> excluded.amount OR t.final_amount <> excluded.final_amount
+                THEN ARRAY['amount_changed'] ELSE ARRAY[]::text[] END) AS f ORDER BY f)`],
+    ['event_count', 't.event_count + 1'],
+    ['updated_at', 'now()'],
+  ];
+  return `
+    WITH ev AS (
+      INSERT INTO payment_events (provider, transaction_id, payload_sha256, status, txn_at, flags, payload)
+      VALUES (${$('provider')}, ${$('transaction_id')}, ${$('payload_sha256')}, ${$('status')}, ${$('txn_at')}::timestamptz,
+              ${flags}, ${$('payload')}::jsonb)
+      ON CONFLICT (provider, transaction_id, payload_sha256) DO UPDATE
+        SET duplicate_count = payment_events.duplicate_count + 1, last_duplicate_at = now()
+      RETURNING id, (xmax = 0) AS inserted
+    ), txn AS (
+      INSERT INTO transactions AS t (provider, transaction_id, status, status_rank, status_family, ${DATA_COLUMNS.join(', ')}, txn_at, flags)
+      SELECT ${$('provider')}, ${$('transaction_id')}, ${$('status')}, ${$('status_rank')}::smallint, ${$('status_family')},
+             ${DATA_COLUMNS.map(value).join(', ')}, COALESCE(${$('txn_at')}::timestamptz, now()), ${flags}
+      FROM ev WHERE ev.inserted
+      ON CONFLICT (provider, transaction_id) DO UPDATE SET (${set.map(([c]) => c).join(', ')}) = (
+        SELECT ${set.map(([, v]) => v).join(',\n               ')}
+        FROM (SELECT e.effect, e.effect IN ('applied', 'refreshed') AS wins FROM (SELECT ${effect} AS effect) e) d
+      )
+      RETURNING last_effect
+    ), del AS (
+      INSERT INTO deliveries (provider, source_ip, user_agent, auth, outcome, http_status, effect, body_sha256, body_bytes,
+                              body, body_truncated, transaction_id, event_id, flags)
+      SELECT ${$('provider')}, ${$('d_source_ip')}, ${$('d_user_agent')}, ${$('d_auth')},
+             CASE WHEN ev.inserted THEN 'accepted' ELSE 'duplicate' END, 200, (SELECT last_effect FROM txn),
+             ${$('d_body_sha256')}, ${$('d_body_bytes')}::integer, ${$('d_body')}, ${$('d_body_truncated')}::boolean,
+             ${$('transaction_id')}, ev.id, ${flags}
+      FROM ev
+      RETURNING id, outcome, effect, event_id
+    )
+    SELECT id AS delivery_id, event_id, outcome, effect FROM del`;
+})();
+
+export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: DeliveryMeta): Promise<IngestResult> {
+  const values: Record<(typeof PARAMS)[number], unknown> = {
+    provider: claim.provider,
+    transaction_id: claim.transactionId,
+    payload_sha256: claim.payloadSha256,
+    status: claim.status,
+    status_rank: claim.statusRank,
+    status_family: claim.statusFamily,
+    txn_at: claim.txnAt ? claim.txnAt.toISOString() : null,
+    flags: JSON.stringify([...new Set([...claim.flags, ...delivery.flags])].sort()),
+    payload: JSON.stringify(claim.payload),
     unique_transaction_id: claim.uniqueTransactionId,
     order_id: claim.orderId,
     bank_transaction_id: claim.bankTransactionId,
@@ -73,70 +139,18 @@ export async function ingestClaim(db: DbOrTx, claim: PaymentClaim, delivery: Del
     surcharge_gst: claim.surchargeGst,
     final_amount: claim.finalAmount,
     transaction_amount: claim.transactionAmount,
+    d_source_ip: delivery.sourceIp,
+    d_user_agent: delivery.userAgent,
+    d_auth: delivery.auth,
+    d_body_sha256: delivery.bodySha256,
+    d_body_bytes: delivery.bodyBytes,
+    d_body: delivery.body,
+    d_body_truncated: delivery.bodyTruncated,
   };
-  const dataColumns = [...DESCRIPTIVE, ...SETTLED_MONEY];
-  const dataValues = sql.join(
-    dataColumns.map((c) => (NUMERIC.has(c) ? sql`${values[c]}::numeric` : sql`${values[c]}`)),
-    sql`, `,
+  const [row] = await runStatement<{ delivery_id: string; event_id: string; outcome: 'accepted' | 'duplicate'; effect: Effect | null }>(
+    db,
+    { name: 'payops_ingest_claim', text: INGEST_SQL, values: PARAMS.map((p) => values[p]) },
   );
-
-  const effect = sql`CASE
-    WHEN excluded.status = t.status THEN 'refreshed'
-    WHEN excluded.status_rank > t.status_rank AND (t.status_family = 'open' OR excluded.status_family = t.status_family) THEN 'applied'
-    WHEN t.status_family <> 'open' AND excluded.status_family <> 'open' AND excluded.status_family <> t.status_family THEN 'conflict'
-    ELSE 'stale' END`;
-  const pick = (winner: SQL, other: SQL) => sql`CASE WHEN d.wins THEN ${winner} ELSE ${other} END`;
-  const setColumns = [
-    'status', 'status_rank', 'status_family', ...DESCRIPTIVE, ...SETTLED_MONEY,
-    'txn_at', 'last_effect', 'flags', 'event_count', 'updated_at',
-  ];
-  const setValues = sql.join(
-    [
-      ...['status', 'status_rank', 'status_family'].map((c) => pick(sql`excluded.${col(c)}`, sql`t.${col(c)}`)),
-      ...DESCRIPTIVE.map((c) => pick(sql`COALESCE(excluded.${col(c)}, t.${col(c)})`, sql`COALESCE(t.${col(c)}, excluded.${col(c)})`)),
-      ...SETTLED_MONEY.map((c) => sql`COALESCE(t.${col(c)}, excluded.${col(c)})`),
-      // Only a valid provider time may move txn_at; the insert fell back to the receipt time.
-      sql`CASE WHEN d.wins AND ${txnAt}::timestamptz IS NOT NULL THEN excluded.txn_at ELSE t.txn_at END`,
-      sql`d.effect`,
-      sql`ARRAY(SELECT DISTINCT f FROM unnest(t.flags || excluded.flags
-            || CASE WHEN d.effect = 'conflict' THEN ARRAY['status_conflict'] ELSE ARRAY[]::text[] END
-            || CASE WHEN t.amount <> excluded.amount OR t.final_amount <> excluded.final_amount
-                    THEN ARRAY['amount_changed'] ELSE ARRAY[]::text[] END) AS f ORDER BY f)`,
-      sql`t.event_count + 1`,
-      sql`now()`,
-    ],
-    sql`, `,
-  );
-
-  const [row] = await queryRows<{ delivery_id: string; event_id: string; outcome: 'accepted' | 'duplicate'; effect: Effect | null }>(db, sql`
-    WITH ev AS (
-      INSERT INTO payment_events (provider, transaction_id, payload_sha256, status, txn_at, flags, payload)
-      VALUES (${claim.provider}, ${claim.transactionId}, ${claim.payloadSha256}, ${claim.status}, ${txnAt}::timestamptz,
-              ARRAY(SELECT jsonb_array_elements_text(${flags}::jsonb)), ${JSON.stringify(claim.payload)}::jsonb)
-      ON CONFLICT (provider, transaction_id, payload_sha256) DO UPDATE
-        SET duplicate_count = payment_events.duplicate_count + 1, last_duplicate_at = now()
-      RETURNING id, (xmax = 0) AS inserted
-    ), txn AS (
-      INSERT INTO transactions AS t (provider, transaction_id, status, status_rank, status_family, ${list(dataColumns)}, txn_at, flags)
-      SELECT ${claim.provider}, ${claim.transactionId}, ${claim.status}, ${claim.statusRank}, ${claim.statusFamily}, ${dataValues},
-             COALESCE(${txnAt}::timestamptz, now()), ARRAY(SELECT jsonb_array_elements_text(${flags}::jsonb))
-      FROM ev WHERE ev.inserted
-      ON CONFLICT (provider, transaction_id) DO UPDATE SET (${list(setColumns)}) = (
-        SELECT ${setValues}
-        FROM (SELECT e.effect, e.effect IN ('applied', 'refreshed') AS wins FROM (SELECT ${effect} AS effect) e) d
-      )
-      RETURNING last_effect
-    ), del AS (
-      INSERT INTO deliveries (provider, source_ip, user_agent, auth, outcome, http_status, effect, body_sha256, body_bytes,
-                              body, body_truncated, transaction_id, event_id, flags)
-      SELECT ${delivery.provider}, ${delivery.sourceIp}, ${delivery.userAgent}, ${delivery.auth},
-             CASE WHEN ev.inserted THEN 'accepted' ELSE 'duplicate' END, 200, (SELECT last_effect FROM txn),
-             ${delivery.bodySha256}, ${delivery.bodyBytes}, ${delivery.body}, ${delivery.bodyTruncated},
-             ${claim.transactionId}, ev.id, ARRAY(SELECT jsonb_array_elements_text(${flags}::jsonb))
-      FROM ev
-      RETURNING id, outcome, effect, event_id
-    )
-    SELECT id AS delivery_id, event_id, outcome, effect FROM del`);
   return {
     deliveryId: Number(row.delivery_id),
     eventId: Number(row.event_id),

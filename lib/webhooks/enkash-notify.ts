@@ -1,4 +1,4 @@
-import type { DbOrTx } from '@/db/client';
+import type { Db } from '@/db/client';
 import type { DeliveryAuth } from '@/db/schema';
 import { scrubCardNumbers } from '@/lib/cards';
 import { parseJsonExact } from '@/lib/json';
@@ -14,7 +14,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export const STORED_BODY_CHARS = 16 * 1024;
 
 export interface NotifyDeps {
-  db: () => Promise<DbOrTx>;
+  db: () => Promise<Db>;
   secret: string | undefined;
 }
 
