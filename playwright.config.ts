@@ -7,6 +7,22 @@ export const E2E = {
   apiToken: 'e2e-api-token',
 };
 
+// Debian's Chromium; Playwright never downloads a browser here.
+function chromiumLaunch() {
+  return {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  };
+}
+
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',
@@ -22,23 +38,13 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
+    { name: 'setup', testMatch: /auth\.setup\.ts/, use: { browserName: 'chromium', launchOptions: chromiumLaunch() } },
     {
       name: 'chromium',
+      dependencies: ['setup'],
       use: {
         browserName: 'chromium',
-        // Debian's Chromium; Playwright never downloads a browser here.
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-dev-shm-usage',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-          ],
-        },
+        launchOptions: chromiumLaunch(),
       },
     },
   ],
@@ -53,6 +59,7 @@ export default defineConfig({
       PORT: String(PORT),
       ENKASH_WEBHOOK_SECRET: E2E.webhookSecret,
       PAYOPS_API_TOKEN: E2E.apiToken,
+      AUTH_SECRET: 'e2e-auth-secret-0123456789abcdef0123456789',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

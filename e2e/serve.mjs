@@ -1,7 +1,7 @@
 // Playwright's web server: a fresh database, then `npm start` exactly as a user runs it.
 // Real Postgres when reachable (E2E_DATABASE_URL or the local server); otherwise, loudly,
 // a fresh embedded PGlite directory.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import pg from 'pg';
 
@@ -23,6 +23,16 @@ try {
   delete env.DATABASE_URL;
   env.DATA_DIR = '.data-e2e';
   rmSync(env.DATA_DIR, { recursive: true, force: true });
+}
+
+// One user per role, made with the real CLI before the server holds the database.
+for (const role of ['admin', 'finance', 'support']) {
+  const created = spawnSync(
+    process.execPath,
+    ['node_modules/tsx/dist/cli.mjs', 'scripts/user-create.ts', '--email', `${role}@e2e.payops.test`, '--role', role, '--password', `e2e-${role}-password-1234`],
+    { stdio: 'inherit', env },
+  );
+  if (created.status !== 0) process.exit(created.status ?? 1);
 }
 
 const server = spawn(process.execPath, ['scripts/start.mjs'], { stdio: 'inherit', env });

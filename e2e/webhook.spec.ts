@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { E2E } from '../playwright.config';
-
-// The documented Enkash example, byte for byte as test/enkash.ts holds it.
-const EXAMPLE = readFileSync('test/enkash.ts', 'utf8').match(/DOCUMENTED_EXAMPLE = `([\s\S]*?)`;/)![1];
-const NOTIFY = `/api/webhooks/enkash/notify?key=${E2E.webhookSecret}`;
+import { DOCUMENTED_EXAMPLE as EXAMPLE, NOTIFY_PATH as NOTIFY } from './fixtures';
 const bearer = { authorization: `Bearer ${E2E.apiToken}` };
 
 test.describe('Enkash notify against the running server', () => {

@@ -1,0 +1,29 @@
+import { expect, test as setup } from '@playwright/test';
+import { account, exampleWith, NOTIFY_PATH, ROLES, storageState } from './fixtures';
+
+// Signs in once per role through the real form and keeps each session for the specs.
+for (const role of ROLES) {
+  setup(`sign in as ${role}`, async ({ page }) => {
+    const { email, password } = account(role);
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/payments');
+    await expect(page.getByTestId('signed-in-as')).toHaveText(email);
+    await page.context().storageState({ path: storageState(role) });
+  });
+}
+
+// Payments the specs look for, posted through the real webhook.
+setup('post test payments', async ({ request }) => {
+  const payments = [
+    { transactionId: 'EKE2EXSS0001', uniqueTransactionId: 'EKUXSS1', cardHolderName: '<img src=x onerror=alert(1)>', maskedCardNumber: 'XXXX XXXX XXXX 4242', paymentMode: 'CREDIT_CARD', cardScheme: 'VISA', amount: '1234.50', finalAmount: '1234.50', orderId: 'ORD-E2E-1', bankTransactionId: 'BANKE2E1' },
+    { transactionId: 'EKE2ENAME0002', cardHolderName: 'Lakshmi Subramanian', maskedCardNumber: 'XXXX XXXX XXXX 7777', paymentMode: 'DEBIT_CARD', cardScheme: 'RUPAY', amount: '0.10', surcharge: '0.20', finalAmount: '0.30' },
+    { transactionId: 'EKE2EPEND0003', status: 'PENDING_WITH_BANK', paymentMode: 'UPI', maskedCardNumber: null, amount: '999.99', finalAmount: '999.99' },
+  ];
+  for (const p of payments) {
+    const res = await request.post(NOTIFY_PATH, { data: exampleWith({ txnDate: '2025-03-10 10:00:00', ...p }), headers: { 'content-type': 'application/json' } });
+    expect(res.status()).toBe(200);
+  }
+});

@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import type { Role } from '../db/schema';
+import { E2E } from '../playwright.config';
+
+export const ROLES: Role[] = ['admin', 'finance', 'support'];
+export const account = (role: Role) => ({ email: `${role}@e2e.payops.test`, password: `e2e-${role}-password-1234` });
+export const storageState = (role: Role) => `e2e/.auth/${role}.json`;
+
+/** The documented Enkash example, byte for byte as test/enkash.ts holds it. */
+export const DOCUMENTED_EXAMPLE = readFileSync('test/enkash.ts', 'utf8').match(/DOCUMENTED_EXAMPLE = `([\s\S]*?)`;/)![1];
+export const NOTIFY_PATH = `/api/webhooks/enkash/notify?key=${E2E.webhookSecret}`;
+
+export function exampleWith(overrides: Record<string, unknown>): string {
+  return JSON.stringify({ ...JSON.parse(DOCUMENTED_EXAMPLE), ...overrides });
+}
+
