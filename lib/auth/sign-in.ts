@@ -4,6 +4,7 @@ import { users, type User } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { DUMMY_HASH, verifyPassword } from './password';
 import { clearFailures, LIMITS, lockedUntil, recordFailure, throttleKeys } from './throttle';
+import { storableText } from '@/lib/text';
 import { emailSchema } from './users';
 
 /** The one message every refused sign-in gets: it never says which part was wrong. */
@@ -17,7 +18,8 @@ export type SignInOutcome = { ok: true; user: User } | { ok: false; reason: 'inv
  */
 export async function verifySignIn(db: DbOrTx, input: { email: unknown; password: unknown; ip: string | null }): Promise<SignInOutcome> {
   const parsedEmail = emailSchema.safeParse(input.email);
-  const email = parsedEmail.success ? parsedEmail.data : String(input.email ?? '').slice(0, 254);
+  // Whatever was typed is audited as the target, so it must be storable text (no NUL).
+  const email = parsedEmail.success ? parsedEmail.data : storableText(String(input.email ?? '').slice(0, 254)).text;
   const password = typeof input.password === 'string' ? input.password.slice(0, 256) : '';
   const keys = throttleKeys(email, input.ip);
   const audit = (outcome: string, user?: User) =>

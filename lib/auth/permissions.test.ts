@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { can, PERMISSIONS, type Permission } from './permissions';
+
+// The whole matrix, spelled out: a change to who may do what must change this table too.
+const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: boolean }> = {
+  'payments.read': { admin: true, finance: true, support: true },
+  'payments.raw': { admin: true, finance: true, support: false },
+  'payments.export': { admin: true, finance: true, support: false },
+  'finance.read': { admin: true, finance: true, support: false },
+  'otp.resend': { admin: true, finance: false, support: true },
+  'deliveries.read': { admin: true, finance: false, support: false },
+  'audit.read': { admin: true, finance: true, support: false },
+  'users.manage': { admin: true, finance: false, support: false },
+};
+
+describe('permission matrix', () => {
+  it('covers every permission', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(PERMISSIONS).sort());
+  });
+
+  for (const [permission, roles] of Object.entries(MATRIX) as [Permission, (typeof MATRIX)[Permission]][]) {
+    for (const [role, allowed] of Object.entries(roles) as ['admin' | 'finance' | 'support', boolean][]) {
+      it(`${role} ${allowed ? 'may' : 'may not'} ${permission}`, () => {
+        expect(can(role, permission)).toBe(allowed);
+      });
+    }
+  }
+
+  it('refuses no role and unknown roles', () => {
+    expect(can(null, 'payments.read')).toBe(false);
+    expect(can('root' as never, 'payments.read')).toBe(false);
+  });
+});
