@@ -6,7 +6,10 @@ import { auth } from '@/lib/auth/config';
 // nonce. It is not a security boundary: every page, action and route checks for itself.
 const withSession = auth((req) => {
   const { pathname, search } = req.nextUrl;
-  if (!req.auth && pathname !== '/login') {
+  // Only a browser asking for a page is redirected; anything else (a CSV download, a server
+  // action's POST) reaches its handler, which answers 401 itself.
+  const wantsPage = req.method === 'GET' && (req.headers.get('accept') ?? '').includes('text/html');
+  if (!req.auth && wantsPage && pathname !== '/login') {
     const login = new URL('/login', req.nextUrl);
     if (pathname !== '/') login.searchParams.set('next', `${pathname}${search}`);
     return NextResponse.redirect(login);

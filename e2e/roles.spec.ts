@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import type { Role } from '../db/schema';
+import { ROLES, storageState } from './fixtures';
+
+// What each role may open. Every page checks for itself; these visits go straight to the URL,
+// so a link hidden in the interface is no protection here.
+const PAGES: { path: string; allowed: Role[]; heading: RegExp }[] = [
+  { path: '/payments', allowed: ['admin', 'finance', 'support'], heading: /payments/i },
+  { path: '/finance', allowed: ['admin', 'finance'], heading: /finance/i },
+  { path: '/deliveries', allowed: ['admin'], heading: /deliveries/i },
+  { path: '/audit', allowed: ['admin', 'finance'], heading: /audit/i },
+  { path: '/admin/users', allowed: ['admin'], heading: /users/i },
+];
+
+for (const role of ROLES) {
+  test.describe(`as ${role}`, () => {
+    test.use({ storageState: storageState(role) });
+
+    for (const page of PAGES) {
+      const allowed = page.allowed.includes(role);
+      test(`${allowed ? 'opens' : 'is refused'} ${page.path}`, async ({ page: browser }) => {
+        const res = await browser.goto(page.path);
+        if (allowed) {
+          expect(res?.status()).toBe(200);
+          await expect(browser.getByRole('heading', { level: 1 })).toHaveText(page.heading);
+          expect(res?.headers()['cache-control']).toContain('no-store');
+        } else {
+          expect(res?.status()).toBe(403);
+          await expect(browser.getByRole('heading', { level: 1 })).toHaveText(/cannot open this page/);
+        }
+      });
+    }
+
+    test('sees exactly the navigation its role allows', async ({ page }) => {
+      await page.goto('/payments');
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const labels = await nav.getByRole('link').allTextContents();
+      const expected = { admin: ['Payments', 'Finance', 'Deliveries', 'Audit log', 'Users'], finance: ['Payments', 'Finance', 'Audit log'], support: ['Payments'] }[role];
+      expect(labels).toEqual(expected);
+    });
+
+    test(`${role === 'support' ? 'cannot' : 'can'} export payments as CSV`, async ({ request }) => {
+      const res = await request.get('/payments/export');
+      if (role === 'support') {
+        expect(res.status()).toBe(403);
+      } else {
+        expect(res.status()).toBe(200);
+        expect(res.headers()['content-type']).toContain('text/csv');
+      }
+    });
+
+    test('cannot use the merchant read API with a staff session', async ({ request }) => {
+      expect((await request.get('/api/v1/transactions')).status()).toBe(401);
+    });
+  });
+}
+
+test.describe('signed out', () => {
+  test('pages send to sign-in, the export answers 401', async ({ page, request }) => {
+    for (const { path } of PAGES) {
+      await page.goto(path);
+      expect(new URL(page.url()).pathname).toBe('/login');
+    }
+    expect((await request.get('/payments/export')).status()).toBe(401);
+  });
+});
