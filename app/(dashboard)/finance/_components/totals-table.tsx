@@ -1,0 +1,68 @@
+import { groupIndian, Money } from '@/app/_components/format';
+import type { Totals } from '@/lib/finance/totals';
+
+export interface TotalsLine {
+  key: string;
+  label: React.ReactNode;
+  totals: Totals;
+}
+
+export function SuccessRate({ totals }: { totals: Totals }) {
+  if (totals.successRate === null) return <span className="text-slate-400">—</span>;
+  return <span title={`${totals.successCount} of ${totals.finalCount} final payments succeeded`}>{totals.successRate}%</span>;
+}
+
+const NUM = 'px-4 py-2 text-right tabular-nums whitespace-nowrap';
+
+/** One table for every breakdown (day, status, mode): the same columns, the same grand total. */
+export function TotalsTable({ caption, head, lines, total, showRate = true }: { caption: string; head: string; lines: TotalsLine[]; total?: Totals; showRate?: boolean }) {
+  const cells = (t: Totals) => (
+    <>
+      <td className={NUM}>{groupIndian(String(t.count))}</td>
+      <td className={NUM}><Money value={t.gross} /></td>
+      <td className={NUM}><Money value={t.successful} /></td>
+      {showRate && <td className={NUM}><SuccessRate totals={t} /></td>}
+      <td className={NUM}><Money value={t.mdrGst} /></td>
+      <td className={NUM}><Money value={t.surcharge} /></td>
+    </>
+  );
+  return (
+    <section className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <table className="w-full text-sm">
+        <caption className="border-b border-slate-200 px-4 py-3 text-left text-sm font-medium text-slate-900">{caption}</caption>
+        <thead className="bg-slate-50 text-xs font-medium text-slate-500">
+          <tr>
+            <th scope="col" className="px-4 py-2 text-left font-medium">{head}</th>
+            <th scope="col" className="px-4 py-2 text-right font-medium">Payments</th>
+            <th scope="col" className="px-4 py-2 text-right font-medium">Gross</th>
+            <th scope="col" className="px-4 py-2 text-right font-medium">Successful</th>
+            {showRate && <th scope="col" className="px-4 py-2 text-right font-medium">Success rate</th>}
+            <th scope="col" className="px-4 py-2 text-right font-medium">MDR + GST</th>
+            <th scope="col" className="px-4 py-2 text-right font-medium">Surcharge collected</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {lines.length === 0 && (
+            <tr>
+              <td colSpan={showRate ? 7 : 6} className="px-4 py-6 text-center text-slate-500">No payments in this range.</td>
+            </tr>
+          )}
+          {lines.map((line) => (
+            <tr key={line.key} className={line.totals.count === 0 ? 'text-slate-400' : 'text-slate-700 hover:bg-slate-50'}>
+              <th scope="row" className="px-4 py-2 text-left font-normal whitespace-nowrap">{line.label}</th>
+              {cells(line.totals)}
+            </tr>
+          ))}
+        </tbody>
+        {total && (
+          <tfoot className="border-t border-slate-200 bg-slate-50 font-semibold text-slate-900">
+            <tr>
+              <th scope="row" className="px-4 py-2 text-left">Total</th>
+              {cells(total)}
+            </tr>
+          </tfoot>
+        )}
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, financeRangeFromParams, todayIst } from './range';
+
+// 2025-02-07 20:00 UTC is already 2025-02-08 01:30 in India.
+const NOW = new Date('2025-02-07T20:00:00Z');
+
+describe('finance range', () => {
+  it('knows today in India, not in UTC', () => {
+    expect(todayIst(NOW)).toBe('2025-02-08');
+    expect(todayIst(new Date('2025-02-07T18:29:59Z'))).toBe('2025-02-07');
+  });
+
+  it('defaults to the last 30 IST days, today included', () => {
+    const { range, error } = financeRangeFromParams({}, NOW);
+    expect(error).toBeNull();
+    expect(range).toMatchObject({ from: '2025-01-10', to: '2025-02-08', days: 30 });
+    expect(range.start.toISOString()).toBe('2025-01-09T18:30:00.000Z');
+    expect(range.end.toISOString()).toBe('2025-02-08T18:30:00.000Z');
+  });
+
+  it('takes from/to as whole IST days, both included', () => {
+    const { range } = financeRangeFromParams({ from: '2024-02-28', to: '2024-03-01' }, NOW);
+    expect(range).toMatchObject({ from: '2024-02-28', to: '2024-03-01', days: 3 });
+    expect(range.start.toISOString()).toBe('2024-02-27T18:30:00.000Z');
+    expect(range.end.toISOString()).toBe('2024-03-01T18:30:00.000Z');
+  });
+
+  it('fills a missing end with today and a missing start with 30 days before the end', () => {
+    expect(financeRangeFromParams({ from: '2025-02-01' }, NOW).range).toMatchObject({ from: '2025-02-01', to: '2025-02-08' });
+    expect(financeRangeFromParams({ to: '2024-12-31' }, NOW).range).toMatchObject({ from: '2024-12-02', to: '2024-12-31' });
+    expect(financeRangeFromParams({ from: '2025-03-01' }, NOW).range).toMatchObject({ from: '2025-03-01', to: '2025-03-01' });
+    expect(financeRangeFromParams({ from: ['2025-02-01', 'x'], to: '' }, NOW).range.from).toBe('2025-02-01');
+  });
+
+  it.each([
+    [{ from: '2025-02-30' }, 'from'],
+    [{ to: '07/02/2025' }, 'to'],
+    [{ from: '2025-02-08', to: '2025-02-01' }, 'from must not be after to'],
+    [{ from: '2023-01-01', to: '2025-01-01' }, 'at most 366 days'],
+  ])('falls back to the default for %j and says why', (params, reason) => {
+    const { range, error } = financeRangeFromParams(params, NOW);
+    expect(range).toMatchObject({ from: '2025-01-10', to: '2025-02-08' });
+    expect(error).toContain(reason);
+  });
+
+  it('adds days across months and leap years', () => {
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
+    expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
+  });
+});

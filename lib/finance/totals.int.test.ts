@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseKinds, type TestDb } from '@/db/testing';
+import { transactions } from '@/db/schema';
+import { enkashStatusInfo } from '@/lib/payments/status';
+import { parseProviderTime } from '@/lib/time';
+import { financeRangeFromParams } from './range';
+import { financeTotals, type Totals } from './totals';
+
+type Row = Partial<typeof transactions.$inferInsert> & { transactionId: string; status: string; at: string };
+
+const row = ({ at, status, ...rest }: Row): typeof transactions.$inferInsert => {
+  const info = enkashStatusInfo(status);
+  return { provider: 'enkash', status, statusRank: info.rank, statusFamily: info.family, txnAt: parseProviderTime(at)!, ...rest };
+};
+
+const range = (from: string, to: string) => financeRangeFromParams({ from, to }).range;
+const zero: Totals = { count: 0, gross: '0.0000', successful: '0.0000', successCount: 0, finalCount: 0, successRate: null, mdrGst: '0.0000', surcharge: '0.0000' };
+
+describe.each(await testDatabaseKinds())('finance totals on $kind', ({ create }) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await create();
+    await t.handle.db.insert(transactions).values(
+      [
+        // Just outside 2025-02-06..09 on either side, in IST.
+        { transactionId: 'BEFORE', status: 'SUCCESS', at: '2025-02-05 23:59:59', finalAmount: '7.0000' },
+        { transactionId: 'AFTER', status: 'SUCCESS', at: '2025-02-10 00:00:00', finalAmount: '7.0000' },
+        // 2025-02-06: nothing.
+        { transactionId: 'A', status: 'SUCCESS', at: '2025-02-07 00:00:00', finalAmount: '0.1000', surcharge: '0.0100', paymentMode: 'UPI' },
+        { transactionId: 'B', status: 'SUCCESS', at: '2025-02-07 23:59:00', finalAmount: '0.2000', surchargeGst: '0.0200', paymentMode: 'UPI' },
+        { transactionId: 'C', status: 'FAILED', at: '2025-02-08 00:00:00', finalAmount: '100.0000', surcharge: '5.0000', mdr: '1.0000', mdrGst: '0.1800', paymentMode: 'CREDIT_CARD' },
+        { transactionId: 'D', status: 'PENDING_WITH_BANK', at: '2025-02-08 12:00:00', finalAmount: '50.0000', paymentMode: 'CREDIT_CARD' },
+        { transactionId: 'E', status: 'REFUNDED', at: '2025-02-09 18:30:00', finalAmount: '1000.0000', surcharge: '10.0000', surchargeGst: '1.8000', mdr: '2.5000', mdrGst: '0.4500', paymentMode: 'NET_BANKING' },
+        { transactionId: 'F', status: 'CANCELLED', at: '2025-02-09 23:59:59', finalAmount: null },
+        // 2025-03-01: two of three final payments succeeded; 2025-03-02: sums past 14 integer digits.
+        { transactionId: 'R1', status: 'SUCCESS', at: '2025-03-01 10:00:00', finalAmount: '1.0000' },
+        { transactionId: 'R2', status: 'PARTIALLY_REFUNDED', at: '2025-03-01 11:00:00', finalAmount: '1.0000' },
+        { transactionId: 'R3', status: 'FAILED', at: '2025-03-01 12:00:00', finalAmount: '1.0000' },
+        { transactionId: 'BIG1', status: 'SUCCESS', at: '2025-03-02 10:00:00', finalAmount: '99999999999999.9999' },
+        { transactionId: 'BIG2', status: 'SUCCESS', at: '2025-03-02 11:00:00', finalAmount: '99999999999999.9999' },
+        { transactionId: 'TINY', status: 'SUCCESS', at: '2025-03-02 12:00:00', finalAmount: '0.0001' },
+      ].map((r) => row(r as Row)),
+    );
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it('groups by IST day, exactly, with empty days as zeros', async () => {
+    const totals = await financeTotals(t.handle.db, range('2025-02-06', '2025-02-09'));
+    expect(totals.days).toEqual([
+      { day: '2025-02-06', ...zero },
+      // 0.10 + 0.20 is exactly 0.30; 00:00 and 23:59 IST are both on the 7th.
+      { day: '2025-02-07', count: 2, gross: '0.3000', successful: '0.3000', successCount: 2, finalCount: 2, successRate: '100.0', mdrGst: '0.0000', surcharge: '0.0300' },
+      // Failed payments count for MDR but not for surcharge collected; open ones not for the rate.
+      { day: '2025-02-08', count: 2, gross: '150.0000', successful: '0.0000', successCount: 0, finalCount: 1, successRate: '0.0', mdrGst: '1.1800', surcharge: '0.0000' },
+      { day: '2025-02-09', count: 2, gross: '1000.0000', successful: '1000.0000', successCount: 1, finalCount: 2, successRate: '50.0', mdrGst: '2.9500', surcharge: '11.8000' },
+    ]);
+    expect(totals.total).toEqual({
+      count: 6,
+      gross: '1150.3000',
+      successful: '1000.3000',
+      successCount: 3,
+      finalCount: 5,
+      successRate: '60.0',
+      mdrGst: '4.1300',
+      surcharge: '11.8300',
+    });
+  });
+
+  it('puts 23:59 IST on its day and 00:00 IST on the next, for one-day ranges too', async () => {
+    expect((await financeTotals(t.handle.db, range('2025-02-07', '2025-02-07'))).total.count).toBe(2);
+    const eighth = await financeTotals(t.handle.db, range('2025-02-08', '2025-02-08'));
+    expect(eighth.days.map((d) => [d.day, d.count])).toEqual([['2025-02-08', 2]]);
+    expect((await financeTotals(t.handle.db, range('2025-02-05', '2025-02-05'))).total.gross).toBe('7.0000');
+    expect((await financeTotals(t.handle.db, range('2025-02-10', '2025-02-10'))).total.gross).toBe('7.0000');
+  });
+
+  it('totals by status and by payment mode add up to the grand total', async () => {
+    const totals = await financeTotals(t.handle.db, range('2025-02-06', '2025-02-09'));
+    expect(totals.byStatus.map((s) => [s.status, s.statusFamily, s.count, s.gross])).toEqual([
+      ['SUCCESS', 'success', 2, '0.3000'],
+      ['CANCELLED', 'cancelled', 1, '0.0000'],
+      ['FAILED', 'failed', 1, '100.0000'],
+      ['PENDING_WITH_BANK', 'open', 1, '50.0000'],
+      ['REFUNDED', 'success', 1, '1000.0000'],
+    ]);
+    expect(totals.byStatus.find((s) => s.status === 'PENDING_WITH_BANK')?.successRate).toBeNull();
+    expect(totals.byMode.map((m) => [m.paymentMode, m.count, m.gross, m.successful, m.successRate])).toEqual([
+      ['NET_BANKING', 1, '1000.0000', '1000.0000', '100.0'],
+      ['CREDIT_CARD', 2, '150.0000', '0.0000', '0.0'],
+      ['UPI', 2, '0.3000', '0.3000', '100.0'],
+      [null, 1, '0.0000', '0.0000', '0.0'],
+    ]);
+    for (const part of [totals.days, totals.byStatus, totals.byMode]) {
+      expect(part.reduce((n, p) => n + p.count, 0)).toBe(totals.total.count);
+    }
+  });
+
+  it('rounds the success rate from an exact ratio and sums past 14 integer digits', async () => {
+    const march = await financeTotals(t.handle.db, range('2025-03-01', '2025-03-02'));
+    expect(march.days[0]).toMatchObject({ successCount: 2, finalCount: 3, successRate: '66.7' });
+    expect(march.days[1].gross).toBe('199999999999999.9999');
+    expect(march.total.successful).toBe('200000000000001.9999');
+  });
+
+  it('gives an empty range all zeros, one row per day', async () => {
+    const empty = await financeTotals(t.handle.db, range('2024-12-01', '2024-12-31'));
+    expect(empty.days).toHaveLength(31);
+    expect(empty.days.every((d) => d.count === 0 && d.gross === '0.0000' && d.successRate === null)).toBe(true);
+    expect(empty.total).toEqual(zero);
+    expect(empty.byStatus).toEqual([]);
+  });
+});
