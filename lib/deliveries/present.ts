@@ -58,3 +58,12 @@ export function formatBytes(bytes: number | null): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** Badge families (app/_components/format.tsx StatusBadge) for a delivery's outcome and auth verdict. */
+export const OUTCOME_FAMILY: Record<string, string> = { accepted: 'success', duplicate: 'cancelled', rejected: 'failed' };
+export const AUTH_BADGE: Record<string, { label: string; family: string }> = {
+  ok: { label: 'secret ok', family: 'success' },
+  unauthenticated: { label: 'no secret set', family: 'open' },
+  missing: { label: 'secret missing', family: 'failed' },
+  invalid: { label: 'secret wrong', family: 'failed' },
+};
