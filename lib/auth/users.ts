@@ -19,6 +19,17 @@ export const newUserSchema = z.object({
 });
 export type NewUser = z.infer<typeof newUserSchema>;
 
+const userIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** The add-user form: an empty password means "generate one". */
+export const createUserSchema = newUserSchema.extend({
+  password: z.preprocess((v) => (v === '' ? undefined : v), passwordSchema.optional()),
+});
+export type CreateUserInput = z.infer<typeof createUserSchema>;
+
+export const changeRoleSchema = z.object({ userId: userIdSchema, role: roleSchema });
+export const setActiveSchema = z.object({ userId: userIdSchema, active: z.stringbool() });
+
 export async function getUserById(db: DbOrTx, id: number): Promise<User | null> {
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return user ?? null;

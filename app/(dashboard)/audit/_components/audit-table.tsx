@@ -1,0 +1,60 @@
+import { IstTime, StatusBadge } from '@/app/_components/format';
+import { getDb } from '@/db/client';
+import { searchAudit, type AuditListRow, type AuditSearch } from '@/lib/audit/queries';
+import { KeysetPager } from '../../deliveries/_components/keyset-pager';
+
+const OUTCOME_FAMILY: Record<string, string> = { ok: 'success', failed: 'failed', refused: 'failed', refused_disabled: 'failed', throttled: 'failed' };
+
+export async function AuditTable({ search }: { search: AuditSearch }) {
+  const { rows, nextCursor } = await searchAudit(await getDb(), search);
+  if (rows.length === 0) return <p className="rounded-lg border border-slate-200 bg-white px-4 py-8 text-center text-sm text-slate-500">No audit rows match.</p>;
+  const { cursor, ...filters } = search;
+  return (
+    <>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+            <tr>
+              {['#', 'When (IST)', 'Actor', 'Action', 'Target', 'Outcome', 'Source IP', 'Details'].map((h) => (
+                <th key={h} scope="col" className="whitespace-nowrap px-3 py-2">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 align-top">
+            {rows.map((r) => (
+              <AuditRowView key={r.id} r={r} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <KeysetPager path="/audit" params={filters} onFirstPage={!cursor} nextCursor={nextCursor} />
+    </>
+  );
+}
+
+function AuditRowView({ r }: { r: AuditListRow }) {
+  const details = Object.keys(r.details as object).length ? JSON.stringify(r.details) : null;
+  return (
+    <tr data-testid="audit-row">
+      <td className="px-3 py-2 tabular-nums text-slate-500">{r.id}</td>
+      <td className="whitespace-nowrap px-3 py-2 text-slate-700">
+        <IstTime value={r.at} />
+      </td>
+      <td className="px-3 py-2">
+        <span title={r.actor} className="text-slate-900">
+          {r.actorEmail ?? r.actor}
+        </span>
+        {r.actorRole && <div className="text-xs text-slate-500">{r.actorRole}</div>}
+      </td>
+      <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-800">{r.action}</td>
+      <td className="max-w-64 break-words px-3 py-2 text-slate-700">{r.target ?? <span className="text-slate-400">—</span>}</td>
+      <td className="px-3 py-2">
+        <StatusBadge status={r.outcome} family={OUTCOME_FAMILY[r.outcome] ?? 'open'} />
+      </td>
+      <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">{r.sourceIp ?? '—'}</td>
+      <td className="max-w-xs break-all px-3 py-2 font-mono text-xs text-slate-600">{details ?? <span className="text-slate-400">—</span>}</td>
+    </tr>
+  );
+}

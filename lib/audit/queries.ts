@@ -1,0 +1,86 @@
+import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '@/db/client';
+import { auditLog, users, type AuditRow } from '@/db/schema';
+import { storableText } from '@/lib/text';
+import { istDayRange } from '@/lib/time';
+
+export const AUDIT_PAGE_SIZE = 50;
+
+// Stored text never holds NUL (lib/text.ts): a filter with one simply matches nothing.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((v) => storableText(v).text);
+const istDay = z.string().refine((v) => istDayRange(v) !== null, 'must be a date, YYYY-MM-DD (an IST day)');
+
+/** The audit page's URL. `from`/`to` are whole IST days, both included. */
+export const auditSearchSchema = z.object({
+  action: text(100).optional(),
+  // `user:12`, `cli`, `anonymous`… or a staff email, which means that user's `user:<id>`.
+  actor: text(254).optional(),
+  outcome: text(60).optional(),
+  from: istDay.optional(),
+  to: istDay.optional(),
+  cursor: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+export type AuditSearch = z.infer<typeof auditSearchSchema>;
+
+/** A bad parameter falls back to the unfiltered log (and says so), never to an error page. */
+export function parseAuditSearch(params: Record<string, string | string[] | undefined>): { search: AuditSearch; invalid: boolean } {
+  const raw = Object.fromEntries(
+    Object.entries(params)
+      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
+      .filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
+  );
+  const parsed = auditSearchSchema.safeParse(raw);
+  return parsed.success ? { search: parsed.data, invalid: false } : { search: {}, invalid: true };
+}
+
+export type AuditListRow = AuditRow & { actorEmail: string | null };
+
+export interface AuditPage {
+  rows: AuditListRow[];
+  /** The id to pass as `cursor` for the next page; null on the last page. */
+  nextCursor: number | null;
+}
+
+/** Newest first, keyset-paginated on id. */
+export async function searchAudit(db: DbOrTx, search: AuditSearch & { limit?: number }): Promise<AuditPage> {
+  const limit = search.limit ?? AUDIT_PAGE_SIZE;
+  const where: (SQL | undefined)[] = [];
+  if (search.action) where.push(eq(auditLog.action, search.action));
+  if (search.outcome) where.push(eq(auditLog.outcome, search.outcome));
+  if (search.actor) {
+    where.push(
+      or(
+        eq(auditLog.actor, search.actor),
+        sql`${auditLog.actor} IN (SELECT 'user:' || u.id FROM ${users} u WHERE lower(u.email) = lower(${search.actor}))`,
+      ),
+    );
+  }
+  if (search.from) where.push(gte(auditLog.at, istDayRange(search.from)!.start));
+  if (search.to) where.push(lt(auditLog.at, istDayRange(search.to)!.end));
+  if (search.cursor) where.push(lt(auditLog.id, search.cursor));
+  const rows = await db
+    .select({ row: auditLog, actorEmail: users.email })
+    .from(auditLog)
+    .leftJoin(users, sql`${auditLog.actor} = 'user:' || ${users.id}`)
+    .where(and(...where))
+    .orderBy(desc(auditLog.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit).map(({ row, actorEmail }) => ({ ...row, actorEmail }));
+  return { rows: page, nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+}
+
+/** The actions and outcomes the log holds, for the filter's choices. */
+export async function listAuditFacets(db: DbOrTx): Promise<{ actions: string[]; outcomes: string[] }> {
+  const [actions, outcomes] = await Promise.all([
+    db.selectDistinct({ v: auditLog.action }).from(auditLog).orderBy(asc(auditLog.action)),
+    db.selectDistinct({ v: auditLog.outcome }).from(auditLog).orderBy(asc(auditLog.outcome)),
+  ]);
+  return { actions: actions.map((r) => r.v), outcomes: outcomes.map((r) => r.v) };
+}
