@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseEnv, startupProblems, startupWarnings } from './env';
 
 describe('configuration', () => {
-  it('refuses to start on a real database without a webhook secret', () => {
+  it('refuses to start on a real database without a webhook secret or a session secret', () => {
     const e = parseEnv({ DATABASE_URL: 'postgres://x@y/z' });
-    expect(startupProblems(e)).toEqual([expect.stringContaining('ENKASH_WEBHOOK_SECRET is not set')]);
-    expect(startupProblems(parseEnv({ DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's' }))).toEqual([]);
+    expect(startupProblems(e)).toEqual([
+      expect.stringContaining('ENKASH_WEBHOOK_SECRET is not set'),
+      expect.stringContaining('AUTH_SECRET is not set'),
+    ]);
+    expect(startupProblems(parseEnv({ DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's', AUTH_SECRET: 'a' }))).toEqual([]);
   });
 
   it('warns loudly in embedded mode without a secret, and treats blank values as unset', () => {
