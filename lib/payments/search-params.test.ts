@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyQuery, encodeCursor, escapeLike, parseSearchLenient, searchFromParams, searchHref } from './search-params';
+import { classifyQuery, encodeCursor, escapeLike, parsePaymentId, parseSearchLenient, searchFromParams, searchHref, toSearchParams } from './search-params';
 
 const parse = (query: string) => searchFromParams(new URLSearchParams(query));
 const lenient = (query: string) => parseSearchLenient(new URLSearchParams(query));
@@ -159,5 +159,22 @@ describe('page links', () => {
     expect(searchHref('/payments', kept, { cursor: 'xyz' })).toBe('/payments?q=a+b&status=SUCCESS&cursor=xyz');
     expect(searchHref('/payments', kept, { cursor: null })).toBe('/payments?q=a+b&status=SUCCESS');
     expect(searchHref('/payments', {})).toBe('/payments');
+  });
+});
+
+describe('payment page ids', () => {
+  it('reads a positive decimal id and nothing else', () => {
+    expect(parsePaymentId('42')).toBe(42);
+    expect(parsePaymentId('999999999999999')).toBe(999_999_999_999_999);
+    for (const bad of ['0', '-1', '042', '1.5', '1e3', 'abc', '', ' 1', '9999999999999999', '1%00', 'EK1738916997652yh8GL']) {
+      expect(parsePaymentId(bad), bad).toBeNull();
+    }
+  });
+
+  it('turns a page searchParams object into URLSearchParams, first value winning', () => {
+    const p = toSearchParams({ q: 'a', status: ['FAILED', 'SUCCESS'], x: undefined });
+    expect(p.get('q')).toBe('a');
+    expect(p.get('status')).toBe('FAILED');
+    expect(p.has('x')).toBe(false);
   });
 });

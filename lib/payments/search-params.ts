@@ -212,3 +212,18 @@ export function searchHref(path: string, kept: Partial<Record<SearchField, strin
   const query = params.toString();
   return query ? `${path}?${query}` : path;
 }
+
+/** A page's `searchParams` object as URLSearchParams (a repeated key keeps its first value). */
+export function toSearchParams(record: Record<string, string | string[] | undefined>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(record)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(key, v);
+  }
+  return params;
+}
+
+/** The internal numeric id in /payments/[id]; anything else is not a payment (null). */
+export function parsePaymentId(raw: string): number | null {
+  if (!/^[1-9]\d{0,14}$/.test(raw)) return null;
+  return Number(raw);
+}

@@ -34,7 +34,7 @@ describe('payment timeline', () => {
     const t = buildTimeline([
       row({ deliveryId: 1, eventId: 10, payload: { status: 'PENDING_WITH_BANK' } }),
       row({ deliveryId: 2, eventId: 11, eventStatus: 'SUCCESS', effect: 'applied', duplicateCount: 2, payload: { status: 'SUCCESS' } }),
-      row({ deliveryId: 3, eventId: 11, eventStatus: 'SUCCESS', outcome: 'duplicate', effect: null, duplicateCount: 2, deliveryFlags: ['unauthenticated'], payload: { status: 'SUCCESS' } }),
+      row({ deliveryId: 3, eventId: 11, eventStatus: 'SUCCESS', outcome: 'duplicate', effect: null, duplicateCount: 2, eventFlags: ['amount_mismatch'], deliveryFlags: ['unauthenticated'], payload: { status: 'SUCCESS' } }),
       row({ deliveryId: 4, eventId: 11, eventStatus: 'SUCCESS', outcome: 'duplicate', effect: null, duplicateCount: 2, payload: { status: 'SUCCESS' } }),
       row({ deliveryId: 5, eventId: 12, eventStatus: 'FAILED', effect: 'conflict', eventFlags: ['status_conflict'], payload: { status: 'FAILED' } }),
     ]);
@@ -42,6 +42,7 @@ describe('payment timeline', () => {
     expect(t).toMatchObject({ events: 3, duplicates: 2, conflicts: 1 });
     expect(t.payloads.map((p) => p.eventId)).toEqual([10, 11, 12]);
     expect(t.entries[2].flags).toEqual(['unauthenticated']);
+    expect(t.entries[4].flags).toEqual(['status_conflict']);
   });
 
   it('has no payloads when they were not read', () => {

@@ -53,7 +53,8 @@ export function buildTimeline(rows: DeliveryRow[]): Timeline {
       providerTime: r.eventTxnAt,
       auth: r.auth,
       sourceIp: r.sourceIp,
-      flags: [...new Set([...r.eventFlags, ...r.deliveryFlags])].sort(),
+      // A duplicate repeats its event's flags; only what was new about this delivery is shown.
+      flags: r.outcome === 'duplicate' ? r.deliveryFlags : [...new Set([...r.eventFlags, ...r.deliveryFlags])].sort(),
     };
   });
   return {
