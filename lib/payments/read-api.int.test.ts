@@ -124,6 +124,11 @@ describe.each(await testDatabaseKinds())('read API and health on $kind', ({ crea
     ['a bad date', 'from=yesterday'],
     ['a status with SQL in it', "status=SUCCESS'--"],
     ['an over-long query', `q=${'x'.repeat(300)}`],
+    ['an inexact amount', 'minAmount=1.23456'],
+    ['an amount that is not a number', 'maxAmount=abc'],
+    ['an unknown provider', 'provider=paypal'],
+    ['a bad flagged value', 'flagged=yes'],
+    ['a day Postgres cannot hold', 'to=9999-12-31'],
   ])('refuses %s with 400 and says which parameter', async (_name, query) => {
     const res = await list(api(`/api/v1/transactions?${query}`));
     expect(res.status).toBe(400);
@@ -138,6 +143,23 @@ describe.each(await testDatabaseKinds())('read API and health on $kind', ({ crea
       expect(res.status, q).toBe(200);
       expect((await res.json()).data).toEqual([]);
     }
+  });
+
+  it('filters by provider, exact amount range and flagged payments', async () => {
+    const range = await (await list(api('/api/v1/transactions?minAmount=10.1&maxAmount=12.10&limit=200'))).json();
+    expect(range.data.map((d: { transactionId: string }) => d.transactionId).sort()).toEqual(['EKREAD010', 'EKREAD011', 'EKREAD012']);
+    const juspay = await (await list(api('/api/v1/transactions?provider=juspay'))).json();
+    expect(juspay.data).toEqual([]);
+    const flagged = await (await list(api('/api/v1/transactions?flagged=1&limit=200'))).json();
+    expect(flagged.data.every((d: { flags: string[] }) => d.flags.length > 0)).toBe(true);
+  });
+
+  it('does not match cardholder names: the API never shows them, so it must not probe them', async () => {
+    await send(exampleWith({ transactionId: 'EKREADNAME', cardHolderName: 'Rahul Sharma', maskedCardNumber: null }));
+    const byName = await (await list(api('/api/v1/transactions?q=sharma'))).json();
+    expect(byName.data).toEqual([]);
+    const byId = await (await list(api('/api/v1/transactions?q=EKREADNAME'))).json();
+    expect(byId.data.map((d: { transactionId: string }) => d.transactionId)).toEqual(['EKREADNAME']);
   });
 
   it('reports health: live without I/O, and the database status', async () => {

@@ -1,0 +1,34 @@
+import { describeFlag, REVIEW_FLAGS } from '@/lib/payments/flags';
+
+const chip = (flag: string) =>
+  REVIEW_FLAGS.has(flag) ? 'bg-red-50 text-red-800 ring-red-600/20' : 'bg-slate-100 text-slate-700 ring-slate-500/20';
+
+/** Compact flags for tables; the words are in the tooltip. */
+export function FlagBadges({ flags }: { flags: string[] }) {
+  if (flags.length === 0) return <span className="text-slate-400">—</span>;
+  return (
+    <span className="flex flex-wrap gap-1">
+      {flags.map((f) => (
+        <span key={f} title={describeFlag(f)} className={`whitespace-nowrap rounded px-1.5 py-0.5 text-[11px] font-medium ring-1 ring-inset ${chip(f)}`}>
+          {f.replaceAll('_', ' ')}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** Flags with what each means, for the payment page. */
+export function FlagList({ flags }: { flags: string[] }) {
+  if (flags.length === 0) return <p className="text-sm text-slate-500">No flags: nothing here needs a person.</p>;
+  return (
+    <ul className="space-y-2">
+      {flags.map((f) => (
+        <li key={f} className="text-sm">
+          <span className={`mr-2 rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${chip(f)}`}>{f.replaceAll('_', ' ')}</span>
+          <span className="text-slate-700">{describeFlag(f)}</span>
+          {REVIEW_FLAGS.has(f) && <span className="ml-1 font-medium text-red-700">Needs review.</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
