@@ -149,10 +149,10 @@ function run(child: ChildProcess): Promise<number> {
   });
 }
 
-/** Builds the production server once; later runs reuse `.next`. */
-export async function ensureBuild(): Promise<void> {
-  if (existsSync(path.join(ROOT, '.next/BUILD_ID'))) return;
-  console.log('no production build (.next/BUILD_ID): running next build, which takes a while …');
+/** Builds the production server once; later runs reuse `.next` unless `force` asks for a fresh build. */
+export async function ensureBuild(options: { force?: boolean } = {}): Promise<void> {
+  if (!options.force && existsSync(path.join(ROOT, '.next/BUILD_ID'))) return;
+  console.log(options.force ? 'running next build, which takes a while …' : 'no production build (.next/BUILD_ID): running next build, which takes a while …');
   const child = spawn(process.execPath, [NEXT_BIN, 'build'], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -225,4 +225,55 @@ export function spawnServer(port: number, env: Record<string, string>): Server {
       }
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing and signed-in pages.
+
+/** Nearest-rank percentile (p in 0–100) of unsorted samples. */
+export function percentile(samples: number[], p: number): number {
+  if (!samples.length) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** The cookies a server set, sent back on every later request (the session cookie is refreshed). */
+export class CookieJar {
+  private cookies = new Map<string, string>();
+
+  store(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+  }
+
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+/**
+ * Signs a staff user in through Auth.js credentials, as the login form does: the CSRF token
+ * and its cookie first, then the form post. Returns the jar holding the session cookie.
+ */
+export async function signIn(baseUrl: string, email: string, password: string): Promise<CookieJar> {
+  const jar = new CookieJar();
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  if (!csrf.ok) throw new Error(`GET /api/auth/csrf answered ${csrf.status}`);
+  jar.store(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${baseUrl}/` }),
+  });
+  jar.store(res);
+  const location = res.headers.get('location') ?? '';
+  if (res.status >= 400 || location.includes('error=') || !jar.header().includes('session-token=')) {
+    throw new Error(`sign-in as ${email} was refused (${res.status}${location ? ` → ${location}` : ''})`);
+  }
+  return jar;
 }

@@ -55,6 +55,10 @@ export const transactions = pgTable(
     index('transactions_status_txn_at_idx').on(t.status, t.txnAt, t.id),
     index('transactions_payment_mode_txn_at_idx').on(t.paymentMode, t.txnAt, t.id),
     index('transactions_card_last4_txn_at_idx').on(t.cardLast4, t.txnAt, t.id),
+    // Without it a filter on the smaller provider walks the whole (transaction_id, provider) index.
+    index('transactions_provider_txn_at_idx').on(t.provider, t.txnAt, t.id),
+    // A narrow amount range matches too few rows for a walk down txn_at to find a page quickly.
+    index('transactions_final_amount_idx').on(t.finalAmount),
     index('transactions_unique_transaction_id_idx').on(t.uniqueTransactionId),
     index('transactions_order_id_idx').on(t.orderId),
     index('transactions_bank_transaction_id_idx').on(t.bankTransactionId),

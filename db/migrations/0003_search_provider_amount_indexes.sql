@@ -1,0 +1,2 @@
+CREATE INDEX "transactions_provider_txn_at_idx" ON "transactions" USING btree ("provider","txn_at","id");--> statement-breakpoint
+CREATE INDEX "transactions_final_amount_idx" ON "transactions" USING btree ("final_amount");
