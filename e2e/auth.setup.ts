@@ -20,6 +20,7 @@ setup('post test payments', async ({ request }) => {
   const payments = [
     { transactionId: 'EKE2EXSS0001', uniqueTransactionId: 'EKUXSS1', cardHolderName: '<img src=x onerror=alert(1)>', maskedCardNumber: 'XXXX XXXX XXXX 4242', paymentMode: 'CREDIT_CARD', cardScheme: 'VISA', amount: '1234.50', finalAmount: '1234.50', orderId: 'ORD-E2E-1', bankTransactionId: 'BANKE2E1' },
     { transactionId: 'EKE2ENAME0002', cardHolderName: 'Lakshmi Subramanian', maskedCardNumber: 'XXXX XXXX XXXX 7777', paymentMode: 'DEBIT_CARD', cardScheme: 'RUPAY', amount: '0.10', surcharge: '0.20', finalAmount: '0.30' },
+    { transactionId: 'EKE2EFORMULA4', cardHolderName: '=HYPERLINK("http://evil.test","x")', maskedCardNumber: 'XXXX XXXX XXXX 5151', paymentMode: 'CREDIT_CARD', cardScheme: 'MASTERCARD', amount: '10.00', finalAmount: '10.00' },
     { transactionId: 'EKE2EPEND0003', status: 'PENDING_WITH_BANK', paymentMode: 'UPI', maskedCardNumber: null, amount: '999.99', finalAmount: '999.99' },
   ];
   for (const p of payments) {
