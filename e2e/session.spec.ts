@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import { storageState } from './fixtures';
+
+test.use({ storageState: storageState('support') });
+
+test('the session cookie is HttpOnly, SameSite=Lax, and its 30-minute idle expiry moves with each request', async ({ page, context }) => {
+  await page.goto('/payments');
+  const session = async () => (await context.cookies()).find((c) => c.name.endsWith('authjs.session-token'))!;
+  const first = await session();
+  expect(first.httpOnly).toBe(true);
+  expect(first.sameSite).toBe('Lax');
+  const remaining = first.expires - Date.now() / 1000;
+  expect(remaining).toBeGreaterThan(29 * 60);
+  expect(remaining).toBeLessThanOrEqual(30 * 60 + 5);
+  await page.waitForTimeout(2_000);
+  await page.goto('/payments');
+  expect((await session()).expires).toBeGreaterThan(first.expires);
+});
+
+test('a role change and a disabled account take effect on the very next request', async ({ browser }) => {
+  const admin = await browser.newContext({ storageState: storageState('admin') });
+  const adminPage = await admin.newPage();
+  const email = `short-lived-${Date.now()}@e2e.payops.test`;
+  const password = 'a-password-for-this-test';
+  await adminPage.goto('/admin/users');
+  const add = adminPage.getByRole('form', { name: 'Add a user' });
+  await add.getByLabel('Email').fill(email);
+  await add.getByLabel('Role').selectOption('finance');
+  await add.getByLabel('Password').fill(password);
+  await add.getByRole('button', { name: 'Add user' }).click();
+  await expect(adminPage.getByLabel(`Role of ${email}`)).toHaveValue('finance');
+
+  const user = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const userPage = await user.newPage();
+  await userPage.goto('/login');
+  await userPage.getByLabel('Email').fill(email);
+  await userPage.getByLabel('Password').fill(password);
+  await userPage.getByRole('button', { name: 'Sign in' }).click();
+  await userPage.waitForURL('**/payments');
+  expect((await userPage.goto('/finance'))?.status()).toBe(200);
+
+  // Demoted to support: finance pages close at once, with the same session cookie.
+  const row = adminPage.getByLabel(`Role of ${email}`);
+  await row.selectOption('support');
+  await row.locator('xpath=ancestor::form').getByRole('button', { name: 'Change' }).click();
+  await adminPage.reload();
+  await expect(adminPage.getByLabel(`Role of ${email}`)).toHaveValue('support');
+  expect((await userPage.goto('/finance'))?.status()).toBe(403);
+
+  // Disabled: the session ends at once.
+  adminPage.once('dialog', (d) => d.accept());
+  await adminPage.getByRole('row').filter({ hasText: email }).getByRole('button', { name: 'Disable' }).click();
+  await expect(adminPage.getByRole('row').filter({ hasText: email }).getByRole('button', { name: 'Enable' })).toBeVisible();
+  await userPage.goto('/payments');
+  expect(new URL(userPage.url()).pathname).toBe('/login');
+  await admin.close();
+  await user.close();
+});
