@@ -4,6 +4,7 @@ import type { DbOrTx } from '@/db/client';
 import { auditLog, users, type AuditRow } from '@/db/schema';
 import { storableText } from '@/lib/text';
 import { istDayRange } from '@/lib/time';
+import { parsePageParams, type PageParams } from '@/lib/http/page-params';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -29,15 +30,8 @@ export const auditSearchSchema = z.object({
 
 export type AuditSearch = z.infer<typeof auditSearchSchema>;
 
-/** A bad parameter falls back to the unfiltered log (and says so), never to an error page. */
-export function parseAuditSearch(params: Record<string, string | string[] | undefined>): { search: AuditSearch; invalid: boolean } {
-  const raw = Object.fromEntries(
-    Object.entries(params)
-      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
-      .filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
-  );
-  const parsed = auditSearchSchema.safeParse(raw);
-  return parsed.success ? { search: parsed.data, invalid: false } : { search: {}, invalid: true };
+export function parseAuditSearch(params: PageParams): { search: AuditSearch; invalid: boolean } {
+  return parsePageParams(auditSearchSchema, params);
 }
 
 export type AuditListRow = AuditRow & { actorEmail: string | null };

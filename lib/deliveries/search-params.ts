@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DeliveryOutcome } from '@/db/schema';
+import { parsePageParams, type PageParams } from '@/lib/http/page-params';
 
 export const DELIVERY_OUTCOMES = ['accepted', 'duplicate', 'rejected'] as const satisfies readonly DeliveryOutcome[];
 export const DELIVERIES_PAGE_SIZE = 50;
@@ -16,13 +17,6 @@ export const deliverySearchSchema = z.object({
 
 export type DeliverySearch = z.infer<typeof deliverySearchSchema>;
 
-/** A bad parameter falls back to the unfiltered list (and says so), never to an error page. */
-export function parseDeliverySearch(params: Record<string, string | string[] | undefined>): { search: DeliverySearch; invalid: boolean } {
-  const raw = Object.fromEntries(
-    Object.entries(params)
-      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
-      .filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
-  );
-  const parsed = deliverySearchSchema.safeParse(raw);
-  return parsed.success ? { search: parsed.data, invalid: false } : { search: {}, invalid: true };
+export function parseDeliverySearch(params: PageParams): { search: DeliverySearch; invalid: boolean } {
+  return parsePageParams(deliverySearchSchema, params);
 }

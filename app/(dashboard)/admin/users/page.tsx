@@ -6,6 +6,7 @@ import { requirePagePermission } from '@/lib/auth/guards';
 import { listUsers } from '@/lib/auth/users';
 import { AddUserForm } from './_components/add-user-form';
 import { ActiveControl, RoleControl } from './_components/user-controls';
+import { DataTable } from '@/app/_components/data-table';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -19,48 +20,35 @@ export default async function UsersPage() {
         <p className="mt-1 text-sm text-slate-600">Staff who can sign in. A role change applies on their next request; disabling ends their sessions at once.</p>
       </div>
       <AddUserForm roles={ROLES} />
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-            <tr>
-              {['Email', 'Name', 'Role', 'Status', 'Last sign-in (IST)', 'Created (IST)', ''].map((h) => (
-                <th key={h} scope="col" className="whitespace-nowrap px-3 py-2">
-                  {h}
-                </th>
-              ))}
+      <DataTable headings={['Email', 'Name', 'Role', 'Status', 'Last sign-in (IST)', 'Created (IST)', '']}>
+        {users.map((u) => {
+          const self = u.id === me.id;
+          return (
+            <tr key={u.id} data-testid="user-row" className={u.active ? '' : 'bg-slate-50 text-slate-500'}>
+              <td className="px-3 py-2 font-medium">
+                {u.email}
+                {self && <span className="ml-1 text-xs font-normal text-slate-500">(you)</span>}
+              </td>
+              <td className="px-3 py-2">{u.name ?? <span className="text-slate-400">—</span>}</td>
+              <td className="px-3 py-2">
+                <RoleControl userId={u.id} email={u.email} role={u.role} roles={ROLES} self={self} />
+              </td>
+              <td className="px-3 py-2">
+                <StatusBadge status={u.active ? 'active' : 'disabled'} family={u.active ? 'success' : 'cancelled'} />
+              </td>
+              <td className="whitespace-nowrap px-3 py-2">
+                <IstTime value={u.lastSignInAt} />
+              </td>
+              <td className="whitespace-nowrap px-3 py-2">
+                <IstTime value={u.createdAt} />
+              </td>
+              <td className="px-3 py-2">
+                <ActiveControl userId={u.id} email={u.email} active={u.active} self={self} />
+              </td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 align-top">
-            {users.map((u) => {
-              const self = u.id === me.id;
-              return (
-                <tr key={u.id} data-testid="user-row" className={u.active ? '' : 'bg-slate-50 text-slate-500'}>
-                  <td className="px-3 py-2 font-medium">
-                    {u.email}
-                    {self && <span className="ml-1 text-xs font-normal text-slate-500">(you)</span>}
-                  </td>
-                  <td className="px-3 py-2">{u.name ?? <span className="text-slate-400">—</span>}</td>
-                  <td className="px-3 py-2">
-                    <RoleControl userId={u.id} email={u.email} role={u.role} roles={ROLES} self={self} />
-                  </td>
-                  <td className="px-3 py-2">
-                    <StatusBadge status={u.active ? 'active' : 'disabled'} family={u.active ? 'success' : 'cancelled'} />
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2">
-                    <IstTime value={u.lastSignInAt} />
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2">
-                    <IstTime value={u.createdAt} />
-                  </td>
-                  <td className="px-3 py-2">
-                    <ActiveControl userId={u.id} email={u.email} active={u.active} self={self} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import { IstTime, StatusBadge } from '@/app/_components/format';
 import { getDb } from '@/db/client';
 import { searchAudit, type AuditListRow, type AuditSearch } from '@/lib/audit/queries';
-import { KeysetPager } from '../../deliveries/_components/keyset-pager';
+import { KeysetPager } from '@/app/_components/keyset-pager';
+import { DataTable } from '@/app/_components/data-table';
 
 const OUTCOME_FAMILY: Record<string, string> = { ok: 'success', failed: 'failed', refused: 'failed', refused_disabled: 'failed', throttled: 'failed' };
 
@@ -11,24 +12,11 @@ export async function AuditTable({ search }: { search: AuditSearch }) {
   const { cursor, ...filters } = search;
   return (
     <>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-            <tr>
-              {['#', 'When (IST)', 'Actor', 'Action', 'Target', 'Outcome', 'Source IP', 'Details'].map((h) => (
-                <th key={h} scope="col" className="whitespace-nowrap px-3 py-2">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 align-top">
-            {rows.map((r) => (
-              <AuditRowView key={r.id} r={r} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable headings={['#', 'When (IST)', 'Actor', 'Action', 'Target', 'Outcome', 'Source IP', 'Details']}>
+        {rows.map((r) => (
+          <AuditRowView key={r.id} r={r} />
+        ))}
+      </DataTable>
       <KeysetPager path="/audit" params={filters} onFirstPage={!cursor} nextCursor={nextCursor} />
     </>
   );

@@ -6,7 +6,8 @@ import { listDeliveries, type DeliveryRow } from '@/lib/deliveries/queries';
 import type { DeliverySearch } from '@/lib/deliveries/search-params';
 import { describeFlag } from '@/lib/payments/flags';
 import { ExpandableRow } from './expandable-row';
-import { KeysetPager } from './keyset-pager';
+import { KeysetPager } from '@/app/_components/keyset-pager';
+import { DataTable } from '@/app/_components/data-table';
 
 const HEADINGS = ['Received (IST)', 'Provider', 'Outcome', 'HTTP', 'Auth', 'Reason', 'Source IP', 'Transaction', 'Size', 'Flags'];
 
@@ -15,24 +16,11 @@ export async function DeliveryTable({ search }: { search: DeliverySearch }) {
   if (rows.length === 0) return <p className="rounded-lg border border-slate-200 bg-white px-4 py-8 text-center text-sm text-slate-500">No deliveries here.</p>;
   return (
     <>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-            <tr>
-              {HEADINGS.map((h) => (
-                <th key={h} scope="col" className="whitespace-nowrap px-2 py-2">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 align-top">
-            {rows.map((d) => (
-              <DeliveryRowView key={d.id} d={d} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable headings={HEADINGS} cell="px-2">
+        {rows.map((d) => (
+          <DeliveryRowView key={d.id} d={d} />
+        ))}
+      </DataTable>
       <KeysetPager path="/deliveries" params={{ outcome: search.outcome }} onFirstPage={!search.cursor} nextCursor={nextCursor} />
     </>
   );
