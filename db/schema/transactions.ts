@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, numeric, pgTable, smallint, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, numeric, pgTable, smallint, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 const money = (name: string) => numeric(name, { precision: 18, scale: 4 });
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -42,6 +42,14 @@ export const transactions = pgTable(
     paymentTokenSha256: text('payment_token_sha256'),
 
     txnAt: at('txn_at').notNull(),
+    // Trust, then verify: what the provider's status API said about the claimed status.
+    verification: text('verification').$type<Verification>().notNull().default('unconfirmed'),
+    verifiedStatus: text('verified_status'),
+    verifiedAt: at('verified_at'),
+    verificationDetail: text('verification_detail'),
+    // Provider ids an OTP call needs beyond transaction_id (Juspay challenge and customer ids,
+    // Enkash Wallet card account and card ids); never an OTP, a token or a card number.
+    otpRefs: jsonb('otp_refs').$type<Record<string, string>>().notNull().default({}),
     flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
     lastEffect: text('last_effect').notNull().default('created'),
     eventCount: integer('event_count').notNull().default(1),
@@ -69,3 +77,5 @@ export const transactions = pgTable(
 );
 
 export type Transaction = typeof transactions.$inferSelect;
+/** confirmed: the provider's status API agrees; mismatch: it says otherwise (flagged); error: it could not be asked. */
+export type Verification = 'unconfirmed' | 'confirmed' | 'mismatch' | 'error';

@@ -1,0 +1,81 @@
+/**
+ * What every provider client promises its callers (the OTP console, the OTP proxy, the status
+ * check). Provider-specific replies are validated with zod inside each client and mapped to
+ * these shapes; provider failures become a ProviderError with a PayOps error code.
+ */
+export type ProviderName = 'enkash' | 'enkash_wallet' | 'juspay';
+
+export type ProviderErrorCode =
+  | 'provider_timeout' // no answer before the deadline
+  | 'provider_error' // 5xx, garbage, or a reply that does not validate
+  | 'rate_limited' // the provider's own OTP limit (Juspay max_limit_exceeded)
+  | 'invalid_input' // the provider refused the ids or the OTP (4xx other than auth/limit)
+  | 'not_found'
+  | 'unauthorized'; // PayOps' credentials were refused (after one token refresh)
+
+export class ProviderError extends Error {
+  constructor(
+    readonly code: ProviderErrorCode,
+    message: string,
+    readonly details: {
+      provider: ProviderName;
+      httpStatus?: number;
+      providerRequestId?: string | null;
+      /** A send (resend, generate) that timed out may or may not have reached the customer. */
+      outcomeUnknown?: boolean;
+    },
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+/** The outcome of sending an OTP (Enkash PG resend, Enkash Wallet generate, Juspay resend). */
+export interface OtpSendResult {
+  provider: ProviderName;
+  /** The provider's id for this send, when it gives one (Wallet otpRequestId, Juspay txn id…). */
+  providerRequestId: string | null;
+  /** The provider's own budget, when it tells (Juspay times_otp_sent / max_otp_send_limit). */
+  budget: { sent: number; limit: number } | null;
+  /** Enkash Wallet returns the mobile number masked (e.g. 60XXXXXX11); never anything more. */
+  maskedMobile: string | null;
+  /** The provider's words, safe to show an agent (never an OTP). */
+  message: string;
+}
+
+/** The outcome of a validate / process OTP call. The OTP itself is never part of any result. */
+export interface OtpValidateResult {
+  provider: ProviderName;
+  status: string | null;
+  message: string;
+  providerRequestId: string | null;
+}
+
+/** What the provider's status API says about one transaction (trust, then verify). */
+export interface ProviderStatus {
+  provider: ProviderName;
+  transactionId: string;
+  status: string | null;
+  raw: Record<string, unknown>;
+}
+
+export interface EnkashPgClient {
+  resendOtp(enkashTransactionId: string): Promise<OtpSendResult>;
+  validateOtp(input: { ekPayId: string; otp: string; checkSum?: string }): Promise<OtpValidateResult>;
+  getTransactionStatus(transactionId: string): Promise<ProviderStatus>;
+}
+
+export interface EnkashWalletClient {
+  generateTransactionOtp(input: { cardAccountId: string; enKashCardId: string }): Promise<OtpSendResult>;
+}
+
+export interface JuspayClient {
+  resendOtp(input: { txnId: string; challengeId: string; customerId: string }): Promise<OtpSendResult>;
+  processOtp(input: { txnId: string; challengeId: string; customerId: string; otp: string }): Promise<OtpValidateResult>;
+}
+
+export interface Providers {
+  enkash: EnkashPgClient;
+  enkashWallet: EnkashWalletClient;
+  juspay: JuspayClient;
+}
