@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const counts = () => sandbox.control.counts();
-const withEnv = (overrides: Record<string, string>) => createProviders(providersConfig(parseEnv({ ...sandbox.env, ...overrides }))).enkashWallet;
+const withEnv = (overrides: Record<string, string | undefined>) => createProviders(providersConfig(parseEnv({ ...sandbox.env, ...overrides }))).enkashWallet;
 
 describe('Enkash Wallet client against the simulator', () => {
   it('generates a transaction OTP: the request id and the masked mobile, nothing more', async () => {
