@@ -3,7 +3,7 @@ import { parseEnv } from '@/lib/env';
 import { startSandboxWithProviders } from '@/sandbox/testing';
 import type { Sandbox } from '@/sandbox/server';
 import { createProviders, providersConfig, type Providers } from '.';
-import { errorCollector } from './leaks';
+import { errorCollector } from './testing';
 
 let sandbox: Sandbox;
 let fresh: () => Providers;
