@@ -61,6 +61,8 @@ export default defineConfig({
       PAYOPS_API_TOKEN: E2E.apiToken,
       AUTH_SECRET: 'e2e-auth-secret-0123456789abcdef0123456789',
       NEXT_TELEMETRY_DISABLED: '1',
+      // The provider simulator runs beside the e2e server, on E2E_PORT + 10.
+      PAYOPS_SANDBOX: '1',
     },
   },
 });

@@ -14,3 +14,12 @@ export function exampleWith(overrides: Record<string, unknown>): string {
   return JSON.stringify({ ...JSON.parse(DOCUMENTED_EXAMPLE), ...overrides });
 }
 
+
+/** Changes a user's role on /admin/users and waits for the server action to finish. */
+export async function changeRole(page: import('@playwright/test').Page, email: string, role: Role) {
+  const select = page.getByLabel(`Role of ${email}`);
+  await select.selectOption(role);
+  const done = page.waitForResponse((r) => r.request().method() === 'POST' && !!r.request().headers()['next-action']);
+  await select.locator('xpath=ancestor::form').getByRole('button', { name: 'Change' }).click();
+  return (await done).request();
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { storageState } from './fixtures';
+import { changeRole, storageState } from './fixtures';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -121,14 +121,11 @@ test('a server action replayed by a role without the permission changes nothing'
   await add.getByLabel('Email').fill(victim);
   await add.getByRole('button', { name: 'Add user' }).click();
   await expect(adminPage.getByLabel(`Role of ${victim}`)).toBeVisible();
-  const captured = adminPage.waitForRequest((r) => r.method() === 'POST' && !!r.headers()['next-action']);
-  await adminPage.getByLabel(`Role of ${victim}`).selectOption('finance');
-  await adminPage.getByLabel(`Role of ${victim}`).locator('xpath=ancestor::form').getByRole('button', { name: 'Change' }).click();
-  const request = await captured;
+  const request = await changeRole(adminPage, victim, 'finance');
+  await adminPage.reload();
   await expect(adminPage.getByLabel(`Role of ${victim}`)).toHaveValue('finance');
   // …and sets it back, so the replay below would be a visible change.
-  await adminPage.getByLabel(`Role of ${victim}`).selectOption('support');
-  await adminPage.getByLabel(`Role of ${victim}`).locator('xpath=ancestor::form').getByRole('button', { name: 'Change' }).click();
+  await changeRole(adminPage, victim, 'support');
   await adminPage.reload();
   await expect(adminPage.getByLabel(`Role of ${victim}`)).toHaveValue('support');
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { storageState } from './fixtures';
+import { changeRole, storageState } from './fixtures';
 
 test.use({ storageState: storageState('support') });
 
@@ -40,9 +40,7 @@ test('a role change and a disabled account take effect on the very next request'
   expect((await userPage.goto('/finance'))?.status()).toBe(200);
 
   // Demoted to support: finance pages close at once, with the same session cookie.
-  const row = adminPage.getByLabel(`Role of ${email}`);
-  await row.selectOption('support');
-  await row.locator('xpath=ancestor::form').getByRole('button', { name: 'Change' }).click();
+  await changeRole(adminPage, email, 'support');
   await adminPage.reload();
   await expect(adminPage.getByLabel(`Role of ${email}`)).toHaveValue('support');
   expect((await userPage.goto('/finance'))?.status()).toBe(403);

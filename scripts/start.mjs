@@ -31,11 +31,13 @@ server.on('exit', (code, signal) => {
 /**
  * Embedded demo mode (no DATABASE_URL, no provider configured): the provider simulator runs
  * alongside and the provider clients point at it, so Resend OTP works out of the box. Real
- * provider URLs and credentials are only configuration; setting any of them turns this off.
+ * provider URLs and credentials are only configuration; setting any of them turns this off
+ * unless PAYOPS_SANDBOX=1.
  */
 function startSandbox() {
   const configured = ['DATABASE_URL', 'ENKASH_BASE_URL', 'ENKASH_WALLET_BASE_URL', 'JUSPAY_BASE_URL'].some((k) => process.env[k]?.trim());
-  if (configured) return null;
+  // PAYOPS_SANDBOX=1 asks for the simulator on a real database too (the browser tests do).
+  if (configured && process.env.PAYOPS_SANDBOX !== '1') return null;
   const sandboxPort = process.env.SANDBOX_PORT || String(Number(port) + 10);
   const base = `http://127.0.0.1:${sandboxPort}`;
   const credentials = JSON.parse(readFileSync('sandbox/credentials.json', 'utf8'));
