@@ -13,6 +13,10 @@ describe('judging the provider status against the claimed one', () => {
     expect(judge('enkash', 'SUCCESS', 'SOMETHING_ELSE').detail).toMatch(/SOMETHING_ELSE.*SUCCESS/);
   });
 
+  it('calls a transaction the provider does not know a mismatch', () => {
+    expect(judge('enkash', 'SUCCESS', null)).toMatchObject({ verification: 'mismatch', detail: expect.stringMatching(/does not know/) });
+  });
+
   it('leaves an open status unconfirmed when the provider is only further along', () => {
     const r = judge('enkash', 'PENDING_WITH_BANK', 'SUCCESS');
     expect(r.verification).toBe('unconfirmed');

@@ -90,14 +90,16 @@ export async function verifyTransaction(
   });
 }
 
-type Answer = { ok: true; status: string } | { ok: false; detail: string };
+// What the status API said: a status, that it does not know the transaction, or nothing usable.
+type Answer = { ok: true; status: string | null } | { ok: false; detail: string };
 
 async function askProvider(ask: () => Promise<{ status: string | null }>): Promise<Answer> {
   try {
     const { status } = await ask();
-    if (!status) return { ok: false, detail: 'The status API answered without a status.' };
+    if (!status?.trim()) return { ok: false, detail: 'The status API answered without a status.' };
     return { ok: true, status: truncate(storableText(status.trim()).text, 64) };
   } catch (err) {
+    if (err instanceof ProviderError && err.code === 'not_found') return { ok: true, status: null };
     if (err instanceof ProviderError) return { ok: false, detail: `The status API could not be asked (${err.code}): ${truncate(err.message, 300)}` };
     console.error('[verify] unexpected error asking the provider:', err);
     return { ok: false, detail: 'The status check failed unexpectedly; see the server log.' };
@@ -108,9 +110,14 @@ async function askProvider(ask: () => Promise<{ status: string | null }>): Promi
  * confirmed: the provider says what PayOps holds. A provider further along than an open status
  * (SUCCESS while PayOps still holds PENDING_WITH_BANK) is no contradiction, only a notification
  * still on its way: that stays unconfirmed, with the provider's word kept. Anything else — above
- * all a success the provider does not confirm — is a mismatch for a person.
+ * all a success the provider does not confirm, or a transaction it does not know (`reported`
+ * null) — is a mismatch for a person.
  */
-export function judge(provider: string, held: string, reported: string): { verification: Verification; detail: string | null } {
+export function judge(provider: string, held: string, reported: string | null): { verification: Verification; detail: string | null } {
+  // A notification about a transaction the provider does not know is what a forged one looks like.
+  if (reported === null) {
+    return { verification: 'mismatch', detail: `The provider's status API does not know this transaction, but a notification said ${held}. Check with the provider.` };
+  }
   if (held.toUpperCase() === reported.toUpperCase()) return { verification: 'confirmed', detail: null };
   const mine = statusInfo(provider, held);
   const theirs = statusInfo(provider, reported);
