@@ -19,7 +19,7 @@ const run = promisify(execFile);
 async function reconcile(args: string[], env: Record<string, string>) {
   try {
     const { stdout } = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/reconcile.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
       timeout: 60_000,
     });
     return { code: 0, stdout };

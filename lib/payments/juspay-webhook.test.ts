@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonExact } from '@/lib/json';
+import { JUSPAY_WEBHOOK_EXAMPLE } from '@/sandbox/webhooks';
 import { JUSPAY_EVENT, juspayEvent } from '@/test/juspay';
 import { sha256 } from './claim';
 import { normalizeJuspayWebhook } from './juspay-webhook';
@@ -37,6 +38,18 @@ describe('Juspay webhook normaliser', () => {
     });
     expect(claim.txnAt?.toISOString()).toBe('2025-02-07T08:30:06.000Z');
     expect(claim.payloadSha256).toBe(sha256('juspay-event:evt_V2_b737837102414514ae0e9717a9f2664d'));
+  });
+
+  it("takes the provider simulator's ORDER_SUCCEEDED event (no txn_detail, no OTP challenge)", () => {
+    expect(claimOf(JUSPAY_WEBHOOK_EXAMPLE)).toMatchObject({
+      transactionId: 'testhdfc1-DOTP1234-1',
+      status: 'CHARGED',
+      amount: '500.0000',
+      finalAmount: '500.0000',
+      cardLast4: '2986',
+      otpRefs: { txnUuid: 'moz3C1sYSVgAxme31pL', customerId: 'customer_1122' },
+      flags: [],
+    });
   });
 
   it('identifies an event by its id alone', () => {

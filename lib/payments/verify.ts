@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { transactions, type Verification } from '@/db/schema';
 import { recordAudit, type AuditEntry } from '@/lib/audit/record';
-import { ProviderError, type Providers } from '@/lib/providers/types';
+import type { ProviderError, Providers } from '@/lib/providers/types';
 import { storableText, truncate } from '@/lib/text';
 import { statusInfo } from './status';
 
@@ -90,6 +90,14 @@ export async function verifyTransaction(
   });
 }
 
+/**
+ * By shape, not `instanceof`: Next bundles server actions and route handlers separately, so the
+ * client that threw may hold another copy of the ProviderError class than this module.
+ */
+function isProviderError(err: unknown): err is ProviderError {
+  return err instanceof Error && err.name === 'ProviderError' && typeof (err as { code?: unknown }).code === 'string';
+}
+
 // What the status API said: a status, that it does not know the transaction, or nothing usable.
 type Answer = { ok: true; status: string | null } | { ok: false; detail: string };
 
@@ -99,8 +107,8 @@ async function askProvider(ask: () => Promise<{ status: string | null }>): Promi
     if (!status?.trim()) return { ok: false, detail: 'The status API answered without a status.' };
     return { ok: true, status: truncate(storableText(status.trim()).text, 64) };
   } catch (err) {
-    if (err instanceof ProviderError && err.code === 'not_found') return { ok: true, status: null };
-    if (err instanceof ProviderError) return { ok: false, detail: `The status API could not be asked (${err.code}): ${truncate(err.message, 300)}` };
+    if (isProviderError(err) && err.code === 'not_found') return { ok: true, status: null };
+    if (isProviderError(err)) return { ok: false, detail: `The status API could not be asked (${err.code}): ${truncate(err.message, 300)}` };
     console.error('[verify] unexpected error asking the provider:', err);
     return { ok: false, detail: 'The status check failed unexpectedly; see the server log.' };
   }
