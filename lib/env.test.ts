@@ -18,6 +18,15 @@ describe('configuration', () => {
     expect(e.DATA_DIR).toBe('./.data');
   });
 
+  it('never blocks startup over Juspay, but says what its webhook will do', () => {
+    const real = { DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's', AUTH_SECRET: 'a' };
+    expect(startupProblems(parseEnv(real))).toEqual([]);
+    expect(startupWarnings(parseEnv(real)).join(' ')).toMatch(/Juspay webhook refuses every delivery/);
+    expect(startupWarnings(parseEnv({})).join(' ')).toMatch(/Juspay webhook ACCEPTS UNAUTHENTICATED/);
+    expect(startupWarnings(parseEnv({ ...real, JUSPAY_WEBHOOK_PASSWORD: 'p' })).join(' ')).toMatch(/Only one of/);
+    expect(startupWarnings(parseEnv({ ...real, JUSPAY_WEBHOOK_USERNAME: 'u', JUSPAY_WEBHOOK_PASSWORD: 'p' })).join(' ')).not.toMatch(/JUSPAY/);
+  });
+
   it('says which variable is wrong', () => {
     expect(() => parseEnv({ DATABASE_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_TIMEOUT_MS/);
   });

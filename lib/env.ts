@@ -17,6 +17,9 @@ const envSchema = z.object({
   // Past this a query is abandoned and the caller answers 503, so a provider retries.
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   ENKASH_WEBHOOK_SECRET: optionalText,
+  // HTTP Basic credentials Juspay's webhooks carry (set in the Juspay dashboard).
+  JUSPAY_WEBHOOK_USERNAME: optionalText,
+  JUSPAY_WEBHOOK_PASSWORD: optionalText,
   PAYOPS_API_TOKEN: optionalText,
   // Signs staff session cookies. Embedded demo mode keeps a generated one in DATA_DIR.
   AUTH_SECRET: optionalText,
@@ -83,6 +86,14 @@ export function startupWarnings(e: Env): string[] {
       'ENKASH_WEBHOOK_SECRET is not set: the Enkash webhook ACCEPTS UNAUTHENTICATED notifications ' +
         'and marks them so. Fine for the embedded demo, never for real payments.',
     );
+  }
+  const juspayPairs = [e.JUSPAY_WEBHOOK_USERNAME, e.JUSPAY_WEBHOOK_PASSWORD].filter(Boolean).length;
+  if (juspayPairs === 1) {
+    warnings.push('Only one of JUSPAY_WEBHOOK_USERNAME and JUSPAY_WEBHOOK_PASSWORD is set: the Juspay webhook refuses every delivery until both are.');
+  } else if (juspayPairs === 0 && e.DATABASE_URL) {
+    warnings.push('JUSPAY_WEBHOOK_USERNAME / JUSPAY_WEBHOOK_PASSWORD are not set: the Juspay webhook refuses every delivery (fine if Juspay is not used).');
+  } else if (juspayPairs === 0) {
+    warnings.push('JUSPAY_WEBHOOK_USERNAME / JUSPAY_WEBHOOK_PASSWORD are not set: the Juspay webhook ACCEPTS UNAUTHENTICATED deliveries and marks them so.');
   }
   if (!e.PAYOPS_API_TOKEN) {
     warnings.push('PAYOPS_API_TOKEN is not set: the /api/v1 read API refuses every request.');

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { lastFour, scrubCardNumbersDeep } from '@/lib/cards';
 import { canonicalJson } from '@/lib/json';
 import { addMoney, compareMoney, parseMoney } from '@/lib/money';
 import { mapStrings, storableText, truncate } from '@/lib/text';
 import { parseProviderTime } from '@/lib/time';
-import type { PaymentClaim } from './claim';
+import { REDACTED, sha256, type NormalizeResult, type PaymentClaim } from './claim';
 import { ENKASH_ORDER_STATUSES, ENKASH_PAYMENT_MODES, enkashStatusInfo } from './status';
 
 /**
@@ -23,7 +22,7 @@ export const enkashNotifySchema = z.looseObject({
     .max(128, 'transactionId must be at most 128 characters'),
 });
 
-export const REDACTED = '[redacted]';
+export { REDACTED, sha256, type NormalizeResult };
 const TEXT_MAX = 512;
 
 const MONEY_FIELDS = {
@@ -35,8 +34,6 @@ const MONEY_FIELDS = {
   mdr: 'mdr',
   mdrGst: 'mdrGst',
 } as const;
-
-export type NormalizeResult = { ok: true; claim: PaymentClaim } | { ok: false; reason: string };
 
 export function normalizeEnkashNotify(input: unknown): NormalizeResult {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
@@ -124,6 +121,7 @@ export function normalizeEnkashNotify(input: unknown): NormalizeResult {
     cardholderName: text('cardHolderName'),
     paymentTokenSha256: tokenSha256,
     txnAt,
+    otpRefs: {},
     flags: [...flags].sort(),
     payload,
     // The token takes part in identity through its hash, so its clear text is never needed again.
@@ -131,5 +129,3 @@ export function normalizeEnkashNotify(input: unknown): NormalizeResult {
   };
   return { ok: true, claim };
 }
-
-export const sha256 = (s: string | Uint8Array) => createHash('sha256').update(s).digest('hex');

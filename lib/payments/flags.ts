@@ -12,6 +12,8 @@ const FLAG_TEXT: Record<string, string> = {
   missing_txn_date: 'The notification had no transaction date; the time shown is when PayOps received it.',
   invalid_text_replaced: 'Text with characters that cannot be stored (NUL, broken Unicode) was replaced.',
   unauthenticated: 'Received while no webhook secret was configured: anyone could have sent it.',
+  provider_mismatch:
+    "The provider's status API reported a different status than its notifications. The status shown was kept; check with the provider.",
 };
 
 export function describeFlag(flag: string): string {
@@ -23,4 +25,4 @@ export function describeFlag(flag: string): string {
 }
 
 /** Flags a person should act on, as opposed to notes. */
-export const REVIEW_FLAGS = new Set(['status_conflict', 'amount_mismatch', 'amount_changed', 'card_number_scrubbed']);
+export const REVIEW_FLAGS = new Set(['status_conflict', 'amount_mismatch', 'amount_changed', 'card_number_scrubbed', 'provider_mismatch']);

@@ -22,6 +22,8 @@ export interface IngestResult {
   outcome: 'accepted' | 'duplicate';
   /** What the event did to its transaction; null for a duplicate, which changes nothing. */
   effect: Effect | null;
+  /** transactions.id of the payment a new event touched; null for a duplicate. */
+  transactionRowId: number | null;
 }
 
 // Descriptive columns: the winning claim's non-null values replace the current ones; a claim
@@ -40,7 +42,7 @@ const DATA_COLUMNS = [...DESCRIPTIVE, ...SETTLED_MONEY];
 // Positional parameters of INGEST_SQL, in order. $1..$N below follow this list.
 const PARAMS = [
   'provider', 'transaction_id', 'payload_sha256', 'status', 'status_rank', 'status_family', 'txn_at', 'flags', 'payload',
-  ...DATA_COLUMNS,
+  'otp_refs', ...DATA_COLUMNS,
   'd_source_ip', 'd_user_agent', 'd_auth', 'd_body_sha256', 'd_body_bytes', 'd_body', 'd_body_truncated',
 ] as const;
 const $ = (name: (typeof PARAMS)[number]) => `$${PARAMS.indexOf(name) + 1}`;
@@ -69,6 +71,10 @@ const INGEST_SQL = (() => {
     // Only a valid provider time may move txn_at; the insert fell back to the receipt time.
     ['txn_at', `CASE WHEN d.wins AND ${$('txn_at')}::timestamptz IS NOT NULL THEN excluded.txn_at ELSE t.txn_at END`],
     ['last_effect', 'd.effect'],
+    // OTP references only gain keys or newer values: a later event without them keeps the old ones.
+    ['otp_refs', 't.otp_refs || excluded.otp_refs'],
+    // "confirmed" is about the status the provider's status API saw; a new status needs a new check.
+    ['verification', `CASE WHEN d.wins AND excluded.status <> t.status THEN 'unconfirmed' ELSE t.verification END`],
     ['flags', `ARRAY(SELECT DISTINCT f FROM unnest(t.flags || excluded.flags
         || CASE WHEN d.effect = 'conflict' THEN ARRAY['status_conflict'] ELSE ARRAY[]::text[] END
         || CASE WHEN t.amount <> excluded.amount OR t.final_amount <> excluded.final_amount
@@ -85,15 +91,15 @@ const INGEST_SQL = (() => {
         SET duplicate_count = payment_events.duplicate_count + 1, last_duplicate_at = now()
       RETURNING id, (xmax = 0) AS inserted
     ), txn AS (
-      INSERT INTO transactions AS t (provider, transaction_id, status, status_rank, status_family, ${DATA_COLUMNS.join(', ')}, txn_at, flags)
+      INSERT INTO transactions AS t (provider, transaction_id, status, status_rank, status_family, ${DATA_COLUMNS.join(', ')}, txn_at, flags, otp_refs)
       SELECT ${$('provider')}, ${$('transaction_id')}, ${$('status')}, ${$('status_rank')}::smallint, ${$('status_family')},
-             ${DATA_COLUMNS.map(value).join(', ')}, COALESCE(${$('txn_at')}::timestamptz, now()), ${flags}
+             ${DATA_COLUMNS.map(value).join(', ')}, COALESCE(${$('txn_at')}::timestamptz, now()), ${flags}, ${$('otp_refs')}::jsonb
       FROM ev WHERE ev.inserted
       ON CONFLICT (provider, transaction_id) DO UPDATE SET (${set.map(([c]) => c).join(', ')}) = (
         SELECT ${set.map(([, v]) => v).join(',\n               ')}
         FROM (SELECT e.effect, e.effect IN ('applied', 'refreshed') AS wins FROM (SELECT ${effect} AS effect) e) d
       )
-      RETURNING last_effect
+      RETURNING id, last_effect
     ), del AS (
       INSERT INTO deliveries (provider, source_ip, user_agent, auth, outcome, http_status, effect, body_sha256, body_bytes,
                               body, body_truncated, transaction_id, event_id, flags)
@@ -104,7 +110,7 @@ const INGEST_SQL = (() => {
       FROM ev
       RETURNING id, outcome, effect, event_id
     )
-    SELECT id AS delivery_id, event_id, outcome, effect FROM del`;
+    SELECT id AS delivery_id, event_id, outcome, effect, (SELECT id FROM txn) AS transaction_row_id FROM del`;
 })();
 
 export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: DeliveryMeta): Promise<IngestResult> {
@@ -118,6 +124,7 @@ export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: Deliver
     txn_at: claim.txnAt ? claim.txnAt.toISOString() : null,
     flags: JSON.stringify([...new Set([...claim.flags, ...delivery.flags])].sort()),
     payload: JSON.stringify(claim.payload),
+    otp_refs: JSON.stringify(claim.otpRefs),
     unique_transaction_id: claim.uniqueTransactionId,
     order_id: claim.orderId,
     bank_transaction_id: claim.bankTransactionId,
@@ -147,7 +154,13 @@ export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: Deliver
     d_body: delivery.body,
     d_body_truncated: delivery.bodyTruncated,
   };
-  const [row] = await runStatement<{ delivery_id: string; event_id: string; outcome: 'accepted' | 'duplicate'; effect: Effect | null }>(
+  const [row] = await runStatement<{
+    delivery_id: string;
+    event_id: string;
+    outcome: 'accepted' | 'duplicate';
+    effect: Effect | null;
+    transaction_row_id: string | null;
+  }>(
     db,
     { name: 'payops_ingest_claim', text: INGEST_SQL, values: PARAMS.map((p) => values[p]) },
   );
@@ -156,6 +169,7 @@ export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: Deliver
     eventId: Number(row.event_id),
     outcome: row.outcome,
     effect: row.effect,
+    transactionRowId: row.transaction_row_id === null ? null : Number(row.transaction_row_id),
   };
 }
 

@@ -50,9 +50,61 @@ export const ENKASH_PAYMENT_MODES = new Set([
 
 /** Unknown statuses are kept with the lowest rank: they never overwrite a known one. */
 export function enkashStatusInfo(status: string): StatusInfo {
-  const known = ENKASH_PAYMENT[status];
+  return lookup(ENKASH_PAYMENT, status);
+}
+
+// Juspay order and transaction statuses (its Transaction Status table; ../shared/DESIGN.md).
+// PENDING_VBV is the Direct OTP wait. Juspay keeps a refunded order CHARGED (with `refunded`);
+// AUTO_REFUNDED is its own status and, like Enkash's refunds, follows success.
+const JUSPAY: Record<string, Omit<StatusInfo, 'known'>> = {
+  NEW: { rank: 10, family: 'open' },
+  STARTED: { rank: 15, family: 'open' },
+  PENDING_VBV: { rank: 20, family: 'open' },
+  AUTHORIZING: { rank: 25, family: 'open' },
+  AUTHORIZED: { rank: 30, family: 'open' },
+  CAPTURE_INITIATED: { rank: 35, family: 'open' },
+  VOID_INITIATED: { rank: 35, family: 'open' },
+  CHARGED: { rank: 50, family: 'success' },
+  PARTIAL_CHARGED: { rank: 50, family: 'success' },
+  AUTHENTICATION_FAILED: { rank: 50, family: 'failed' },
+  AUTHORIZATION_FAILED: { rank: 50, family: 'failed' },
+  JUSPAY_DECLINED: { rank: 50, family: 'failed' },
+  CAPTURE_FAILED: { rank: 50, family: 'failed' },
+  VOIDED: { rank: 50, family: 'cancelled' },
+  AUTO_REFUNDED: { rank: 70, family: 'success' },
+};
+
+export const JUSPAY_STATUSES = Object.keys(JUSPAY);
+
+export function juspayStatusInfo(status: string): StatusInfo {
+  return lookup(JUSPAY, status);
+}
+
+/** The precedence of a status as its provider defines it. */
+export function statusInfo(provider: string, status: string): StatusInfo {
+  return provider === 'juspay' ? juspayStatusInfo(status) : enkashStatusInfo(status);
+}
+
+function lookup(table: Record<string, Omit<StatusInfo, 'known'>>, status: string): StatusInfo {
+  const known = Object.hasOwn(table, status) ? table[status] : undefined;
   return known ? { ...known, known: true } : { rank: 0, family: 'open', known: false };
 }
+
+/**
+ * Juspay's payment_method_type (with card_type for cards) as the payment modes PayOps already
+ * uses for Enkash, so totals by mode add both providers up; anything else is kept as sent.
+ */
+export function juspayPaymentMode(methodType: string | null, cardType: string | null): string | null {
+  if (methodType === 'CARD') {
+    const byCard: Record<string, string> = { CREDIT: 'CREDIT_CARD', DEBIT: 'DEBIT_CARD', PREPAID: 'PREPAID_CARD' };
+    return (cardType && byCard[cardType]) || 'CARD';
+  }
+  const byType: Record<string, string> = { NB: 'NET_BANKING', UPI: 'UPI', WALLET: 'WALLET', CONSUMER_FINANCE: 'PAY_LATER' };
+  return methodType === null ? null : (byType[methodType] ?? methodType);
+}
+
+/** Modes a Juspay payment can be given: Enkash's, plus a card whose type Juspay did not say. */
+export const JUSPAY_PAYMENT_MODES = new Set([...ENKASH_PAYMENT_MODES, 'CARD']);
 
 /** What an accepted event did to its transaction. */
 export type Effect = 'created' | 'applied' | 'refreshed' | 'stale' | 'conflict';

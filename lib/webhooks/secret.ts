@@ -8,14 +8,19 @@ export function safeEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** The password of an `Authorization: Basic` header, or null. */
-export function basicPassword(req: Request): string | null {
+/** The user name and password of an `Authorization: Basic` header, or null. */
+export function basicCredentials(req: Request): { username: string; password: string } | null {
   const header = req.headers.get('authorization');
   const match = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);
   if (!match) return null;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon < 0 ? null : decoded.slice(colon + 1);
+  return colon < 0 ? null : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** The password of an `Authorization: Basic` header, or null. */
+export function basicPassword(req: Request): string | null {
+  return basicCredentials(req)?.password ?? null;
 }
 
 /**

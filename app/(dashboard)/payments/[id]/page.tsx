@@ -13,6 +13,7 @@ import { FlagList } from '../_components/flags';
 import { RawPayloads } from '../_components/raw-payloads';
 import { Field, Fields, Section } from '../_components/section';
 import { TimelineSection } from '../_components/timeline';
+import { Verification } from './_components/verification';
 
 export const metadata: Metadata = { title: 'Payment' };
 
@@ -90,6 +91,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         </Section>
       </div>
 
+      <Verification t={t} />
       <TimelineSection timeline={timeline} provider={t.provider} />
       {showRaw ? (
         <RawPayloads payloads={timeline.payloads} />

@@ -1,11 +1,22 @@
 // POST /api/webhooks/enkash/notify — Enkash's Payment Notify Request. No session: the shared secret.
+import { after } from 'next/server';
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
+import { verifyQuietly } from '@/lib/payments/verify';
+import { getProviders } from '@/lib/providers';
 import { handleEnkashNotify, rejectEnkashMethod, type NotifyDeps } from '@/lib/webhooks/enkash-notify';
 
 export const dynamic = 'force-dynamic';
 
-const deps = (): NotifyDeps => ({ db: getDb, secret: env().ENKASH_WEBHOOK_SECRET });
+const deps = (): NotifyDeps => ({
+  db: getDb,
+  secret: env().ENKASH_WEBHOOK_SECRET,
+  // Trust, then verify: once Enkash has its 200, ask its status API whether the claim holds.
+  afterAccepted: ({ result }) => {
+    const id = result.transactionRowId;
+    if (id !== null) after(() => verifyQuietly(getDb, getProviders, id));
+  },
+});
 
 export const POST = (req: Request) => handleEnkashNotify(req, deps());
 export const GET = (req: Request) => rejectEnkashMethod(req, deps());

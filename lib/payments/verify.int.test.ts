@@ -1,0 +1,182 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queryRows } from '@/db/client';
+import { testDatabaseKinds, type TestDb } from '@/db/testing';
+import type { Providers } from '@/lib/providers';
+import type { Sandbox } from '@/sandbox/server';
+import { startSandboxWithProviders } from '@/sandbox/testing';
+import { exampleWith, notifyRequest } from '@/test/enkash';
+import { juspayEvent, juspayRequest } from '@/test/juspay';
+import { handleEnkashNotify } from '@/lib/webhooks/enkash-notify';
+import { handleJuspayWebhook } from '@/lib/webhooks/juspay';
+import { selectForReconcile, verifyQuietly, verifyTransaction } from './verify';
+
+const SECRET = 'verify-secret';
+let sandbox: Sandbox;
+let providers: Providers;
+
+beforeAll(async () => {
+  const started = await startSandboxWithProviders({ timeoutMs: 400 });
+  sandbox = started.sandbox;
+  providers = started.providers();
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+afterEach(() => sandbox.control.clearFaults());
+
+describe.each(await testDatabaseKinds())('trust, then verify, on $kind against the simulator', ({ create }) => {
+  let t: TestDb;
+  const db = () => t.handle.db;
+  const rows = <T = Record<string, any>>(query: ReturnType<typeof sql>) => queryRows<T>(db(), query);
+  const row = async (id: string) => (await rows<Record<string, any>>(sql`SELECT * FROM transactions WHERE transaction_id = ${id}`))[0];
+  /** Notifies PayOps through the real webhook; the simulator's status API then says `providerSays`. */
+  const notify = async (id: string, status: string, providerSays: string | null = status, extra: Record<string, unknown> = {}) => {
+    if (providerSays) sandbox.control.setTransaction('enkash', id, { status: providerSays });
+    const res = await handleEnkashNotify(notifyRequest(exampleWith({ transactionId: id, status, ...extra }), { key: SECRET }), {
+      db: async () => db(),
+      secret: SECRET,
+    });
+    expect(res.status).toBe(200);
+    return Number((await row(id)).id);
+  };
+  const verify = (id: number) => verifyTransaction(db(), providers, { id });
+
+  beforeAll(async () => {
+    t = await create();
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+  let n = 0;
+  let txn: string;
+  beforeEach(() => {
+    txn = `EKVER${Date.now()}${++n}`;
+  });
+
+  it('confirms a status the provider reports too', async () => {
+    const id = await notify(txn, 'SUCCESS');
+    expect(await row(txn)).toMatchObject({ verification: 'unconfirmed', verified_at: null });
+    expect(await verify(id)).toMatchObject({ verification: 'confirmed', status: 'SUCCESS', verifiedStatus: 'SUCCESS' });
+    const after = await row(txn);
+    expect(after).toMatchObject({ verification: 'confirmed', verified_status: 'SUCCESS', verification_detail: null, flags: [] });
+    expect(after.verified_at).not.toBeNull();
+  });
+
+  it('flags a success the provider contradicts, and keeps the status', async () => {
+    const id = await notify(txn, 'SUCCESS', 'FAILED');
+    const result = await verify(id);
+    expect(result).toMatchObject({ verification: 'mismatch', verifiedStatus: 'FAILED' });
+    expect(await row(txn)).toMatchObject({ status: 'SUCCESS', verification: 'mismatch', verified_status: 'FAILED', flags: ['provider_mismatch'] });
+    expect((await row(txn)).verification_detail).toMatch(/reports FAILED.*said SUCCESS/);
+  });
+
+  it('flags a notification about a transaction the provider does not know', async () => {
+    const id = await notify(txn, 'SUCCESS', null);
+    expect(await verify(id)).toMatchObject({ verification: 'mismatch', verifiedStatus: null });
+    expect((await row(txn)).flags).toContain('provider_mismatch');
+  });
+
+  it('leaves an open status unconfirmed, unflagged, when the provider is only further along', async () => {
+    const id = await notify(txn, 'PENDING_WITH_BANK', 'SUCCESS');
+    expect(await verify(id)).toMatchObject({ verification: 'unconfirmed', verifiedStatus: 'SUCCESS' });
+    expect(await row(txn)).toMatchObject({ status: 'PENDING_WITH_BANK', verification: 'unconfirmed', verified_status: 'SUCCESS', flags: [] });
+  });
+
+  it('records a simulator 5xx or timeout as error without throwing, and keeps an earlier verdict', async () => {
+    const id = await notify(txn, 'PENDING_WITH_BANK');
+    sandbox.control.setFault('enkash.status', { mode: '5xx' });
+    const failed = await verify(id);
+    expect(failed).toMatchObject({ verification: 'error', verifiedStatus: null });
+    expect(failed!.detail).toMatch(/could not be asked \(provider_error\)/);
+    expect(await row(txn)).toMatchObject({ verification: 'error', verified_status: null });
+
+    sandbox.control.clearFaults();
+    expect((await verify(id))!.verification).toBe('confirmed');
+    sandbox.control.setFault('enkash.status', { mode: 'timeout' });
+    expect((await verify(id))!.verification).toBe('error');
+    expect(await row(txn)).toMatchObject({ verification: 'confirmed', verified_status: 'PENDING_WITH_BANK' });
+  });
+
+  it('asks again after a new status: a confirmation was about the old one', async () => {
+    const id = await notify(txn, 'PENDING_WITH_BANK');
+    await verify(id);
+    expect((await row(txn)).verification).toBe('confirmed');
+    await notify(txn, 'SUCCESS');
+    expect(await row(txn)).toMatchObject({ status: 'SUCCESS', verification: 'unconfirmed', verified_status: 'PENDING_WITH_BANK' });
+    // The same status again (a refresh) keeps the confirmation.
+    await verify(id);
+    await notify(txn, 'SUCCESS', 'SUCCESS', { txnMsg: 'again' });
+    expect((await row(txn)).verification).toBe('confirmed');
+  });
+
+  it('writes the audit row of a re-check in the same transaction', async () => {
+    const id = await notify(txn, 'SUCCESS');
+    await verifyTransaction(db(), providers, { id, audit: { actor: 'user:7', actorRole: 'support', sourceIp: '203.0.113.5' } });
+    const [audit] = await rows<Record<string, any>>(sql`SELECT * FROM audit_log WHERE action = 'payments.recheck' ORDER BY id DESC LIMIT 1`);
+    expect(audit).toMatchObject({ actor: 'user:7', actor_role: 'support', target: `enkash:${txn}`, outcome: 'confirmed', source_ip: '203.0.113.5' });
+    expect(audit.details).toMatchObject({ id: Number(id), status: 'SUCCESS', verifiedStatus: 'SUCCESS' });
+  });
+
+  it('leaves Juspay payments unconfirmed: there is no status client for them', async () => {
+    const res = await handleJuspayWebhook(juspayRequest(juspayEvent({ id: `evt_${txn}`, txn })), {
+      db: async () => db(),
+      credentials: { username: undefined, password: undefined, required: false },
+    });
+    expect(res.status).toBe(200);
+    const id = Number((await row(`payopsdemo-${txn}-1`)).id);
+    const before = sandbox.control.counts()['enkash.status'];
+    expect(await verify(id)).toMatchObject({ verification: 'skipped' });
+    expect(await row(`payopsdemo-${txn}-1`)).toMatchObject({ verification: 'unconfirmed', verified_at: null });
+    expect(sandbox.control.counts()['enkash.status']).toBe(before);
+  });
+
+  it('verifies after an accepted notification only, and a failure there never reaches the answer', async () => {
+    const scheduled: Promise<void>[] = [];
+    const deps = {
+      db: async () => db(),
+      secret: SECRET,
+      afterAccepted: ({ result }: { result: { transactionRowId: number | null } }) => {
+        scheduled.push(verifyQuietly(async () => db(), () => providers, result.transactionRowId!));
+      },
+    };
+    sandbox.control.setTransaction('enkash', txn, { status: 'SUCCESS' });
+    const body = exampleWith({ transactionId: txn, status: 'SUCCESS' });
+    expect((await handleEnkashNotify(notifyRequest(body, { key: SECRET }), deps)).status).toBe(200);
+    expect((await handleEnkashNotify(notifyRequest(body, { key: SECRET }), deps)).status).toBe(200);
+    expect(scheduled).toHaveLength(1);
+    await Promise.all(scheduled);
+    expect((await row(txn)).verification).toBe('confirmed');
+
+    const broken = `${txn}B`;
+    const res = await handleEnkashNotify(notifyRequest(exampleWith({ transactionId: broken }), { key: SECRET }), {
+      ...deps,
+      afterAccepted: () => {
+        scheduled.push(verifyQuietly(async () => { throw new Error('database gone'); }, () => providers, 1));
+      },
+    });
+    expect(res.status).toBe(200);
+    await expect(Promise.all(scheduled)).resolves.toBeDefined();
+  });
+
+  it('selects for reconcile what is unconfirmed, failed or not final, since the cut-off, newest first', async () => {
+    const at = (iso: string) => ({ txnDate: iso });
+    const open = await notify(`${txn}O`, 'PENDING_WITH_BANK', 'PENDING_WITH_BANK', at('2031-01-01 10:00:00'));
+    const unchecked = await notify(`${txn}U`, 'SUCCESS', 'SUCCESS', at('2031-01-01 11:00:00'));
+    const confirmed = await notify(`${txn}C`, 'SUCCESS', 'SUCCESS', at('2031-01-01 12:00:00'));
+    await verify(confirmed);
+    const confirmedOpen = await notify(`${txn}P`, 'PENDING_WITH_BANK', 'PENDING_WITH_BANK', at('2031-01-01 13:00:00'));
+    await verify(confirmedOpen);
+    const mismatch = await notify(`${txn}M`, 'SUCCESS', 'FAILED', at('2031-01-01 14:00:00'));
+    await verify(mismatch);
+    const failed = await notify(`${txn}E`, 'FAILED', 'FAILED', at('2031-01-01 15:00:00'));
+    sandbox.control.setFault('enkash.status', { mode: '5xx', times: 1 });
+    await verify(failed);
+    const old = await notify(`${txn}X`, 'PENDING_WITH_BANK', 'PENDING_WITH_BANK', at('2030-12-31 09:00:00'));
+
+    const since = new Date('2031-01-01T00:00:00+05:30');
+    const picked = await selectForReconcile(db(), { since, limit: 100 });
+    expect(picked.filter((id) => [open, unchecked, confirmed, confirmedOpen, mismatch, failed, old].includes(id))).toEqual([failed, confirmedOpen, unchecked, open]);
+    expect(await selectForReconcile(db(), { since, limit: 2 })).toEqual([failed, confirmedOpen]);
+  });
+});

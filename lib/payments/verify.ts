@@ -1,0 +1,177 @@
+import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { transactions, type Verification } from '@/db/schema';
+import { recordAudit, type AuditEntry } from '@/lib/audit/record';
+import type { ProviderError, Providers } from '@/lib/providers/types';
+import { storableText, truncate } from '@/lib/text';
+import { statusInfo } from './status';
+
+/** Providers whose status API PayOps can ask. Juspay's order status API has no client yet. */
+export const VERIFIABLE_PROVIDERS = ['enkash'] as const;
+export const NOT_VERIFIABLE_DETAIL = 'PayOps has no Juspay status check yet, so Juspay payments stay unconfirmed.';
+
+export interface VerifyResult {
+  id: number;
+  /** 'skipped': the provider has no status API client; nothing was written. */
+  verification: Verification | 'skipped';
+  status: string;
+  verifiedStatus: string | null;
+  detail: string | null;
+}
+
+/** Who asked, for the audit row a re-check writes; none for the automatic check after a notification. */
+export type VerifyAudit = Omit<AuditEntry, 'action' | 'target' | 'outcome' | 'details'>;
+
+/**
+ * Trust, then verify: asks the provider's status API about one payment and records whether it
+ * confirms the status the notifications claimed. It never changes the status itself: a
+ * contradiction is flagged `provider_mismatch` for a person. A provider that cannot be asked
+ * (timeout, 5xx, refusal) is recorded as 'error', never thrown.
+ */
+export async function verifyTransaction(
+  db: Db,
+  providers: Pick<Providers, 'enkash'>,
+  params: { id: number; audit?: VerifyAudit },
+): Promise<VerifyResult | null> {
+  const [row] = await db
+    .select({ provider: transactions.provider, transactionId: transactions.transactionId, status: transactions.status })
+    .from(transactions)
+    .where(eq(transactions.id, params.id));
+  if (!row) return null;
+  const audit = (tx: Parameters<typeof recordAudit>[0], result: VerifyResult) =>
+    params.audit &&
+    recordAudit(tx, {
+      ...params.audit,
+      action: 'payments.recheck',
+      target: `${row.provider}:${row.transactionId}`,
+      outcome: result.verification,
+      details: { id: result.id, status: result.status, verifiedStatus: result.verifiedStatus },
+    });
+
+  if (row.provider !== 'enkash') {
+    const skipped: VerifyResult = { id: params.id, verification: 'skipped', status: row.status, verifiedStatus: null, detail: NOT_VERIFIABLE_DETAIL };
+    await audit(db, skipped);
+    return skipped;
+  }
+
+  const answer = await askProvider(() => providers.enkash.getTransactionStatus(row.transactionId));
+  return db.transaction(async (tx) => {
+    // Compared with the status as it is now, under a row lock: a notification may have moved it meanwhile.
+    const [current] = await tx
+      .select({ status: transactions.status, flags: transactions.flags, verification: transactions.verification })
+      .from(transactions)
+      .where(eq(transactions.id, params.id))
+      .for('update');
+    const judged = answer.ok ? judge(row.provider, current.status, answer.status) : { verification: 'error' as const, detail: answer.detail };
+    const flags = judged.verification === 'mismatch' ? [...new Set([...current.flags, 'provider_mismatch'])].sort() : current.flags;
+    // A provider that cannot be asked now does not undo what it said about this status before.
+    const keepVerdict = !answer.ok && (current.verification === 'confirmed' || current.verification === 'mismatch');
+    if (!keepVerdict) {
+      await tx
+        .update(transactions)
+        .set({
+          verification: judged.verification,
+          verifiedStatus: answer.ok ? answer.status : null,
+          verifiedAt: sql`now()`,
+          verificationDetail: judged.detail,
+          flags,
+        })
+        .where(eq(transactions.id, params.id));
+    }
+    const result: VerifyResult = {
+      id: params.id,
+      verification: judged.verification,
+      status: current.status,
+      verifiedStatus: answer.ok ? answer.status : null,
+      detail: judged.detail,
+    };
+    await audit(tx, result);
+    return result;
+  });
+}
+
+/**
+ * By shape, not `instanceof`: Next bundles server actions and route handlers separately, so the
+ * client that threw may hold another copy of the ProviderError class than this module.
+ */
+function isProviderError(err: unknown): err is ProviderError {
+  return err instanceof Error && err.name === 'ProviderError' && typeof (err as { code?: unknown }).code === 'string';
+}
+
+// What the status API said: a status, that it does not know the transaction, or nothing usable.
+type Answer = { ok: true; status: string | null } | { ok: false; detail: string };
+
+async function askProvider(ask: () => Promise<{ status: string | null }>): Promise<Answer> {
+  try {
+    const { status } = await ask();
+    if (!status?.trim()) return { ok: false, detail: 'The status API answered without a status.' };
+    return { ok: true, status: truncate(storableText(status.trim()).text, 64) };
+  } catch (err) {
+    if (isProviderError(err) && err.code === 'not_found') return { ok: true, status: null };
+    if (isProviderError(err)) return { ok: false, detail: `The status API could not be asked (${err.code}): ${truncate(err.message, 300)}` };
+    console.error('[verify] unexpected error asking the provider:', err);
+    return { ok: false, detail: 'The status check failed unexpectedly; see the server log.' };
+  }
+}
+
+/**
+ * confirmed: the provider says what PayOps holds. A provider further along than an open status
+ * (SUCCESS while PayOps still holds PENDING_WITH_BANK) is no contradiction, only a notification
+ * still on its way: that stays unconfirmed, with the provider's word kept. Anything else — above
+ * all a success the provider does not confirm, or a transaction it does not know (`reported`
+ * null) — is a mismatch for a person.
+ */
+export function judge(provider: string, held: string, reported: string | null): { verification: Verification; detail: string | null } {
+  // A notification about a transaction the provider does not know is what a forged one looks like.
+  if (reported === null) {
+    return { verification: 'mismatch', detail: `The provider's status API does not know this transaction, but a notification said ${held}. Check with the provider.` };
+  }
+  if (held.toUpperCase() === reported.toUpperCase()) return { verification: 'confirmed', detail: null };
+  const mine = statusInfo(provider, held);
+  const theirs = statusInfo(provider, reported);
+  if (mine.family === 'open' && theirs.known && theirs.rank > mine.rank) {
+    return {
+      verification: 'unconfirmed',
+      detail: `The provider already reports ${reported}; its notification has not arrived yet. The status shown stays ${held} until it does.`,
+    };
+  }
+  return {
+    verification: 'mismatch',
+    detail: `The provider's status API reports ${reported}, but the notifications said ${held}. The status shown is kept; check with the provider.`,
+  };
+}
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `--since 24h` / `7d` / `90m` as the moment that long before `now`; null when not of that form. */
+export function parseSince(text: string, now = Date.now()): Date | null {
+  const m = /^(\d{1,5})([mhd])$/.exec(text.trim());
+  return m ? new Date(now - Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]) : null;
+}
+
+/** For `npm run reconcile`: payments whose claim is not yet confirmed, or not yet final, newest first. */
+export async function selectForReconcile(db: Db, params: { since: Date; limit: number }): Promise<number[]> {
+  const rows = await db
+    .select({ id: transactions.id })
+    .from(transactions)
+    .where(
+      and(
+        gte(transactions.txnAt, params.since),
+        inArray(transactions.provider, [...VERIFIABLE_PROVIDERS]),
+        or(inArray(transactions.verification, ['unconfirmed', 'error']), eq(transactions.statusFamily, 'open')),
+      ),
+    )
+    .orderBy(desc(transactions.txnAt), desc(transactions.id))
+    .limit(params.limit);
+  return rows.map((r) => r.id);
+}
+
+/** After an accepted notification (scheduled with Next's `after()`): never throws, only logs. */
+export async function verifyQuietly(db: () => Promise<Db>, providers: () => Pick<Providers, 'enkash'>, id: number): Promise<void> {
+  try {
+    const result = await verifyTransaction(await db(), providers(), { id });
+    if (result?.verification === 'mismatch') console.warn(`[verify] payment ${id}: ${result.detail}`);
+  } catch (err) {
+    console.error(`[verify] payment ${id}: the status check could not be recorded:`, err);
+  }
+}

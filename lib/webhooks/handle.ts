@@ -1,0 +1,142 @@
+import type { Db } from '@/db/client';
+import type { DeliveryAuth } from '@/db/schema';
+import { scrubCardNumbers } from '@/lib/cards';
+import { clientIp, decodeUtf8, readBodyCapped } from '@/lib/http/request';
+import { parseJsonExact } from '@/lib/json';
+import { REDACTED, sha256, type NormalizeResult, type PaymentClaim } from '@/lib/payments/claim';
+import { ingestClaim, recordRejectedDelivery, type DeliveryMeta, type IngestResult } from '@/lib/payments/ingest';
+import { errorResponse, jsonError } from '@/lib/route';
+import { storableText } from '@/lib/text';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+/** What a delivery row keeps of a body: enough to see what was sent, never a store of payloads. */
+export const STORED_BODY_CHARS = 16 * 1024;
+
+/** The auth verdict on a request; `reason` says why a refused one was refused. */
+export interface WebhookAuth {
+  auth: DeliveryAuth;
+  reason?: string;
+}
+
+/** What differs between providers' webhooks; everything else is this file. */
+export interface WebhookSpec {
+  provider: PaymentClaim['provider'];
+  /** For the 405 answer: "Enkash notifications", "Juspay webhooks". */
+  what: string;
+  authenticate(req: Request): WebhookAuth;
+  normalize(json: unknown): NormalizeResult;
+  /** Keys whose string values are secrets, redacted from refused bodies as well. */
+  secretKeys: readonly string[];
+}
+
+export interface AcceptedDelivery {
+  provider: PaymentClaim['provider'];
+  transactionId: string;
+  result: IngestResult;
+}
+
+export interface WebhookDeps {
+  db: () => Promise<Db>;
+  /**
+   * Called once a new event has been recorded (never for a duplicate), before the answer. It
+   * only schedules work (Next's `after()`); whatever it does, the answer stays 200.
+   */
+  afterAccepted?: (accepted: AcceptedDelivery) => void;
+}
+
+/**
+ * One webhook delivery. Every request is recorded — accepted, duplicate or rejected — before it
+ * is answered; one that cannot be recorded gets a 5xx so the provider retries.
+ */
+export async function handleWebhook(req: Request, spec: WebhookSpec, deps: WebhookDeps): Promise<Response> {
+  const base = { provider: spec.provider, sourceIp: clientIp(req), userAgent: req.headers.get('user-agent')?.slice(0, 256) ?? null };
+  try {
+    const { auth, reason: authReason } = spec.authenticate(req);
+    const reject = async (httpStatus: number, code: string, reason: string, body: string | null, bodyBytes: number | null) => {
+      await recordRejectedDelivery(await deps.db(), { ...base, ...redactedBody(body, spec.secretKeys), bodyBytes, auth, httpStatus, reason });
+      return jsonError(httpStatus, code, reason);
+    };
+
+    const read = await readBodyCapped(req, MAX_BODY_BYTES);
+    if (!read.ok) {
+      const head = new TextDecoder().decode(read.head);
+      return reject(413, 'too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`, head, read.declared);
+    }
+    const text = decodeUtf8(read.bytes);
+    const size = read.bytes.byteLength;
+    if (auth === 'missing' || auth === 'invalid') {
+      return reject(401, 'unauthorized', authReason ?? 'The credentials are wrong.', text ?? '[not UTF-8]', size);
+    }
+    if (text === null) return reject(400, 'invalid_input', 'The body is not valid UTF-8.', '[not UTF-8]', size);
+    const json = parseJsonExact(text);
+    if (!json.ok) return reject(400, 'invalid_input', `The body is not valid JSON: ${json.reason}`, text, size);
+    const normalized = spec.normalize(json.value);
+    if (!normalized.ok) return reject(400, 'invalid_input', normalized.reason, text, size);
+
+    const { claim } = normalized;
+    const stored = JSON.stringify(claim.payload);
+    const delivery: DeliveryMeta = {
+      ...base,
+      auth,
+      bodyBytes: size,
+      body: stored.slice(0, STORED_BODY_CHARS),
+      bodyTruncated: stored.length > STORED_BODY_CHARS,
+      bodySha256: sha256(stored),
+      flags: auth === 'unauthenticated' ? ['unauthenticated'] : [],
+    };
+    const result = await ingestClaim(await deps.db(), claim, delivery);
+    if (result.outcome === 'accepted' && deps.afterAccepted) {
+      try {
+        deps.afterAccepted({ provider: claim.provider, transactionId: claim.transactionId, result });
+      } catch (err) {
+        console.error(`[webhook ${spec.provider}] after-accept hook failed for ${claim.transactionId}:`, err);
+      }
+    }
+    return Response.json({}, { headers: { 'cache-control': 'no-store' } });
+  } catch (err) {
+    return errorResponse(err, req);
+  }
+}
+
+/** A method other than POST: refused, and recorded like every other delivery. */
+export async function rejectWebhookMethod(req: Request, spec: WebhookSpec, deps: WebhookDeps): Promise<Response> {
+  try {
+    const reason = `${req.method} is not allowed; ${spec.what} are POSTed.`;
+    await recordRejectedDelivery(await deps.db(), {
+      provider: spec.provider,
+      sourceIp: clientIp(req),
+      userAgent: req.headers.get('user-agent')?.slice(0, 256) ?? null,
+      auth: spec.authenticate(req).auth,
+      httpStatus: 405,
+      reason,
+      ...redactedBody(null, spec.secretKeys),
+      bodyBytes: null,
+    });
+    const res = jsonError(405, 'method_not_allowed', reason);
+    res.headers.set('allow', 'POST');
+    return res;
+  } catch (err) {
+    return errorResponse(err, req);
+  }
+}
+
+/**
+ * A refused body is kept for the operator, but never with a card number or a secret in it: card
+ * numbers are cut to their last four, the secrets' values replaced, then it is capped. The hash
+ * is of this redacted text: a hash of the raw body would let a card number be brute-forced.
+ */
+function redactedBody(text: string | null, secretKeys: readonly string[]) {
+  if (text === null) return { body: null, bodySha256: null, bodyTruncated: false, flags: [] as string[] };
+  const scrubbed = scrubCardNumbers(storableText(text).text);
+  let redacted = scrubbed.text;
+  for (const key of secretKeys) {
+    // Also a value cut off by the size cap (no closing quote).
+    redacted = redacted.replace(new RegExp(`("${key}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|\\\\?$)`, 'g'), `$1"${REDACTED}"`);
+  }
+  return {
+    body: redacted.slice(0, STORED_BODY_CHARS),
+    bodySha256: sha256(redacted),
+    bodyTruncated: redacted.length > STORED_BODY_CHARS,
+    flags: scrubbed.found > 0 ? ['card_number_scrubbed'] : [],
+  };
+}
