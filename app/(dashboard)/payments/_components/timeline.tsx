@@ -1,5 +1,5 @@
 import { IstTime, StatusBadge } from '@/app/_components/format';
-import { enkashStatusInfo } from '@/lib/payments/status';
+import { statusInfo } from '@/lib/payments/status';
 import type { Timeline } from '@/lib/payments/timeline';
 import { FlagBadges } from './flags';
 import { Section } from './section';
@@ -15,7 +15,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 
 /** Every delivery of every event, in the order they arrived, each with what it did. */
 export function TimelineSection({ timeline, provider }: { timeline: Timeline; provider: string }) {
-  const family = (status: string) => (provider === 'enkash' ? enkashStatusInfo(status).family : 'open');
+  const family = (status: string) => statusInfo(provider, status).family;
   return (
     <Section title="Timeline">
       <p className="mb-3 text-sm text-slate-600" data-testid="timeline-summary">
