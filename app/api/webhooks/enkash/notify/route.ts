@@ -3,7 +3,8 @@ import { after } from 'next/server';
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
 import { verifyQuietly } from '@/lib/payments/verify';
-import { getProviders } from '@/lib/providers';
+import { getProviders, providersConfig } from '@/lib/providers';
+import { isConfigured } from '@/lib/providers/config';
 import { handleEnkashNotify, rejectEnkashMethod, type NotifyDeps } from '@/lib/webhooks/enkash-notify';
 
 export const dynamic = 'force-dynamic';
@@ -12,9 +13,10 @@ const deps = (): NotifyDeps => ({
   db: getDb,
   secret: env().ENKASH_WEBHOOK_SECRET,
   // Trust, then verify: once Enkash has its 200, ask its status API whether the claim holds.
+  // Without Enkash credentials there is no one to ask: payments stay 'unconfirmed'.
   afterAccepted: ({ result }) => {
     const id = result.transactionRowId;
-    if (id !== null) after(() => verifyQuietly(getDb, getProviders, id));
+    if (id !== null && isConfigured(providersConfig(env()).enkash)) after(() => verifyQuietly(getDb, getProviders, id));
   },
 });
 
