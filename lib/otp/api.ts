@@ -4,12 +4,15 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { transactions } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { readBodyCapped } from '@/lib/http/request';
+import { requireApiToken } from '@/lib/api/token';
+import { clientIp, readBodyCapped } from '@/lib/http/request';
+import type { Providers } from '@/lib/providers/types';
 import { storableText } from '@/lib/text';
 import type { AttemptResult } from './ledger';
-import { outcomeStatus } from './policy';
-import { refsToColumns, type OtpRefs } from './resend';
+import { outcomeStatus, type OtpLimits } from './policy';
+import { refsToColumns, requestOtp, type OtpRefs } from './resend';
 import { statusInfoFor } from './status';
+import { takeOtp } from './validate';
 
 /** The OTP proxy's body (the OTP of a validate call is taken out before this: lib/otp/validate.ts). */
 const id = z.string().trim().min(1).max(128).regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only');
@@ -94,4 +97,37 @@ export function outcomeResponse(r: AttemptResult): Response {
 
 function errorCode(status: number): string {
   return { 400: 'invalid_input', 409: 'conflict', 422: 'provider_refused', 429: 'rate_limited', 502: 'provider_error', 504: 'provider_timeout' }[status] ?? 'internal';
+}
+
+export interface OtpApiDeps {
+  db: Db;
+  providers: Providers;
+  apiToken: string | undefined;
+  limits?: OtpLimits;
+}
+
+/**
+ * POST /api/v1/otp/resend and /validate: who (bearer token) → valid (zod; a validate's OTP is
+ * taken out first) → record the payment if new → the OTP action under the same limits as the
+ * console → the provider's outcome and the budget left.
+ */
+export async function handleOtpApi(req: Request, kind: 'resend' | 'validate', deps: OtpApiDeps): Promise<Response> {
+  requireApiToken(req, deps.apiToken);
+  const raw = await readJsonBody(req);
+  const { otp, rest } = kind === 'validate' ? takeOtp(raw) : { otp: undefined, rest: raw };
+  const body = otpApiSchema.parse(rest);
+  if (kind === 'validate' && body.provider === 'enkash_wallet') {
+    throw new AppError('invalid_input', 'Enkash Wallet has no OTP validation call: its OTP goes with the wallet transaction itself.');
+  }
+  const idempotencyKey = apiIdempotencyKey(req);
+  const refs: OtpRefs = { challengeId: body.challengeId, customerId: body.customerId, cardAccountId: body.cardAccountId, enKashCardId: body.enKashCardId };
+  const transactionId = await recordApiTransaction(deps.db, body, refs);
+  const result = await requestOtp(
+    deps.db,
+    deps.providers,
+    { transactionId, kind: kind === 'resend' && body.provider === 'enkash_wallet' ? 'wallet_otp' : kind, reason: body.reason ?? null, idempotencyKey, refs, otp },
+    { actor: 'api', role: 'api', sourceIp: clientIp(req), channel: 'api', agentId: null },
+    deps.limits,
+  );
+  return outcomeResponse(result);
 }
