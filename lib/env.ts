@@ -5,6 +5,11 @@ const optionalText = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v : undefined));
 
+const optionalUrl = optionalText.refine(
+  (v) => v === undefined || (/^https?:\/\//i.test(v) && URL.canParse(v)),
+  'must be an http(s) URL',
+);
+
 const envSchema = z.object({
   DATABASE_URL: optionalText,
   DATA_DIR: z.string().default('./.data'),
@@ -15,6 +20,19 @@ const envSchema = z.object({
   PAYOPS_API_TOKEN: optionalText,
   // Signs staff session cookies. Embedded demo mode keeps a generated one in DATA_DIR.
   AUTH_SECRET: optionalText,
+  // Provider APIs (OTP actions, status checks). A provider left unconfigured answers "not configured".
+  ENKASH_BASE_URL: optionalUrl,
+  ENKASH_ACCESS_KEY: optionalText,
+  ENKASH_SECRET_KEY: optionalText,
+  ENKASH_WALLET_BASE_URL: optionalUrl,
+  ENKASH_WALLET_CLIENT_ID: optionalText,
+  ENKASH_WALLET_CLIENT_SECRET: optionalText,
+  ENKASH_WALLET_USERNAME: optionalText,
+  ENKASH_WALLET_PASSWORD: optionalText,
+  ENKASH_WALLET_PARTNER_ID: optionalText,
+  JUSPAY_BASE_URL: optionalUrl,
+  JUSPAY_API_KEY: optionalText,
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // OTP limits (lib/otp/policy.ts), enforced in the database so every instance shares them.
   OTP_MAX_PER_PAYMENT: z.coerce.number().int().min(1).max(20).default(3),
   OTP_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(45),

@@ -41,6 +41,8 @@ export interface OtpSendResult {
   maskedMobile: string | null;
   /** The provider's words, safe to show an agent (never an OTP). */
   message: string;
+  /** Juspay: the challenge id to use for the next resend or process call, when the reply names one. */
+  challengeId?: string | null;
 }
 
 /** The outcome of a validate / process OTP call. The OTP itself is never part of any result. */

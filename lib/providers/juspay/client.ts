@@ -1,0 +1,63 @@
+import { basicAuth, joinUrl, notConfigured, pathId, providerFetch, type CallContext } from '../http';
+import { isConfigured, type Configured, type JuspayConfig } from '../config';
+import { ProviderError, type JuspayClient, type OtpSendResult, type OtpValidateResult } from '../types';
+import { processResult, resendResult } from './replies';
+
+/** Juspay Direct OTP: Resend OTP and Process OTP, Basic auth with the API key (empty password). */
+export function createJuspayClient(config: Configured<JuspayConfig>, timeoutMs: number): JuspayClient {
+  if (!isConfigured(config)) {
+    const fail = async (): Promise<never> => {
+      throw notConfigured('juspay', config.missing);
+    };
+    return { resendOtp: fail, processOtp: fail };
+  }
+  return new Juspay(config, timeoutMs);
+}
+
+type Target = { txnId: string; challengeId: string; customerId: string };
+
+class Juspay implements JuspayClient {
+  constructor(
+    private readonly config: JuspayConfig,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async resendOtp(input: Target): Promise<OtpSendResult> {
+    const ctx = this.ctx('resend OTP', true);
+    const { txn, challenge, headers } = this.target(ctx, input);
+    const reply = await providerFetch(ctx, { method: 'POST', url: this.url(`/v2/txns/${txn}/authenticate/${challenge}/resend`), headers });
+    return resendResult(ctx, reply);
+  }
+
+  async processOtp(input: Target & { otp: string }): Promise<OtpValidateResult> {
+    const ctx = this.ctx('process OTP');
+    const { txn, headers } = this.target(ctx, input);
+    const reply = await providerFetch(ctx, {
+      method: 'POST',
+      url: this.url(`/v2/txns/${txn}/authenticate`),
+      headers,
+      form: { challenge_id: input.challengeId, 'answer.otp': input.otp },
+    });
+    return processResult(ctx, reply);
+  }
+
+  private target(ctx: CallContext, input: Target) {
+    // x-routing-id must be the same customer id on every call (reference/juspay-resend-otp.md).
+    if (!/^[\x21-\x7e]{1,128}$/.test(input.customerId)) {
+      throw new ProviderError('invalid_input', 'Juspay: the customer id (x-routing-id) is not valid.', { provider: 'juspay' });
+    }
+    return {
+      txn: pathId(ctx, 'the transaction id', input.txnId),
+      challenge: pathId(ctx, 'the challenge id', input.challengeId),
+      headers: { authorization: basicAuth(this.config.apiKey, ''), 'x-routing-id': input.customerId },
+    };
+  }
+
+  private ctx(operation: string, send = false): CallContext {
+    return { provider: 'juspay', operation, timeoutMs: this.timeoutMs, send };
+  }
+
+  private url(path: string) {
+    return joinUrl(this.config.baseUrl, path);
+  }
+}
