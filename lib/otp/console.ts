@@ -12,22 +12,29 @@ const note = z
   .transform((v) => storableText(v).text);
 const providerId = z.string().trim().min(1, 'required').max(64).regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only');
 
-const common = {
+const form = z.object({
   transactionId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  reasonCode: z.enum(Object.keys(OTP_REASONS) as [keyof typeof OTP_REASONS, ...(keyof typeof OTP_REASONS)[]], 'pick a reason'),
+  reasonCode: z.enum(Object.keys(OTP_REASONS) as [ReasonCode, ...ReasonCode[]], 'pick a reason'),
   reasonNote: note.default(''),
   // What the page saw when it rendered (see consoleIdempotencyKey).
   attemptKey: z.string().regex(/^[\w-]{1,64}$/),
-};
+  cardAccountId: providerId.optional(),
+  enKashCardId: providerId.optional(),
+});
+type ReasonCode = keyof typeof OTP_REASONS;
 
-const withReason = <T extends z.ZodRawShape>(shape: T) =>
-  z
-    .object({ ...common, ...shape })
-    .refine((v) => v.reasonCode !== 'other' || v.reasonNote !== '', { path: ['reasonNote'], message: 'describe the reason' })
-    .transform(({ reasonCode, reasonNote, ...rest }) => ({ ...rest, reason: reasonNote ? `${OTP_REASONS[reasonCode]}: ${reasonNote}` : OTP_REASONS[reasonCode] }));
+/** The reason as recorded: the chosen one, with the note when there is one. */
+const withReason = ({ reasonCode, reasonNote, ...rest }: z.infer<typeof form>) => ({
+  ...rest,
+  reason: reasonNote ? `${OTP_REASONS[reasonCode]}: ${reasonNote}` : OTP_REASONS[reasonCode],
+});
+const otherNeedsNote = (v: z.infer<typeof form>) => v.reasonCode !== 'other' || v.reasonNote !== '';
 
-export const resendFormSchema = withReason({});
-export const walletOtpFormSchema = withReason({ cardAccountId: providerId, enKashCardId: providerId });
+export const resendFormSchema = form.refine(otherNeedsNote, { path: ['reasonNote'], message: 'describe the reason' }).transform(withReason);
+export const walletOtpFormSchema = form
+  .required({ cardAccountId: true, enKashCardId: true })
+  .refine(otherNeedsNote, { path: ['reasonNote'], message: 'describe the reason' })
+  .transform(withReason);
 
 /**
  * The console's idempotency key: the agent, the payment, the action and how many attempts the

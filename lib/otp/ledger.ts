@@ -179,6 +179,8 @@ export interface ProviderAnswer {
   maskedMobile?: string | null;
   /** The provider's own count, when it told. */
   providerBudget?: { sent: number; limit: number } | null;
+  /** Juspay: the challenge id for the next call, when the reply names one. */
+  challengeId?: string | null;
   retryAfter?: Date | null;
 }
 
@@ -195,6 +197,12 @@ export async function finishAttempt(db: DbOrTx, attempt: OtpAttempt, answer: Pro
         .update(otpBudgets)
         .set({ providerSent: told.sent, providerLimit: told.limit, sendLimit: sql`least(${otpBudgets.sendLimit}, ${told.limit})`, updatedAt: sql`now()` })
         .where(eq(otpBudgets.transactionId, attempt.transactionId));
+    }
+    if (answer.challengeId) {
+      await tx
+        .update(transactions)
+        .set({ otpRefs: sql`${transactions.otpRefs} || jsonb_build_object('challenge_id', ${answer.challengeId}::text)` })
+        .where(and(eq(transactions.id, attempt.transactionId), eq(transactions.provider, 'juspay')));
     }
     if (answer.outcome === 'rate_limited_by_provider') {
       await tx

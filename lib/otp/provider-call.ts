@@ -17,6 +17,7 @@ export async function callProvider(call: () => Promise<OtpSendResult | OtpValida
       providerStatus: send ? null : r.status,
       maskedMobile: send ? r.maskedMobile : null,
       providerBudget: send ? r.budget : null,
+      challengeId: send ? r.challengeId : null,
     };
   } catch (err) {
     const scrub = (text: string) => (opts.secret ? text.replaceAll(opts.secret, '[otp]') : text);

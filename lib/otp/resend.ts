@@ -12,13 +12,15 @@ import { callProvider } from './provider-call';
  * transactions.otp_refs (the Juspay webhook fills the Juspay ones).
  */
 export interface OtpRefs {
+  /** Juspay's own id of the attempt (`id` in its replies), the {id} of its OTP calls when known. */
+  txnUuid?: string;
   challengeId?: string;
   customerId?: string;
   cardAccountId?: string;
   enKashCardId?: string;
 }
 
-const REF_COLUMNS = { challengeId: 'challenge_id', customerId: 'customer_id', cardAccountId: 'card_account_id', enKashCardId: 'enkash_card_id' } as const;
+const REF_COLUMNS = { txnUuid: 'txn_uuid', challengeId: 'challenge_id', customerId: 'customer_id', cardAccountId: 'card_account_id', enKashCardId: 'enkash_card_id' } as const;
 
 /** The refs stored on a payment, overridden by any given with the request. */
 export function otpRefsOf(t: Pick<Transaction, 'otpRefs'>, given: OtpRefs = {}): OtpRefs {
@@ -58,7 +60,7 @@ export function planOtpCall(t: Pick<Transaction, 'provider' | 'transactionId'>, 
     };
   }
   if (t.provider === 'juspay') {
-    const ids = { txnId: t.transactionId, challengeId: refs.challengeId!, customerId: refs.customerId! };
+    const ids = { txnId: refs.txnUuid ?? t.transactionId, challengeId: refs.challengeId!, customerId: refs.customerId! };
     return {
       provider: 'juspay',
       missing: missing([['the Juspay challenge id', refs.challengeId], ['the Juspay customer id', refs.customerId]]),

@@ -39,7 +39,8 @@ async function otpAction(kind: Exclude<OtpKind, 'validate'>, form: FormData): Pr
   if (!input.success) return invalid(input.error);
 
   const { transactionId, attemptKey, reason } = input.data;
-  const refs: OtpRefs = 'cardAccountId' in input.data ? { cardAccountId: input.data.cardAccountId, enKashCardId: input.data.enKashCardId } : {};
+  // Card ids typed in the wallet form take precedence over the stored ones, for this call only.
+  const refs: OtpRefs = kind === 'wallet_otp' ? { cardAccountId: input.data.cardAccountId, enKashCardId: input.data.enKashCardId } : {};
   const caller: OtpCaller = { actor: `user:${user.id}`, role: user.role, sourceIp, channel: 'console', agentId: user.id };
   const db = await getDb();
   try {
