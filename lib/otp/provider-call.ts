@@ -21,7 +21,7 @@ export async function callProvider(call: () => Promise<OtpSendResult | OtpValida
     };
   } catch (err) {
     const scrub = (text: string) => (opts.secret ? text.replaceAll(opts.secret, '[otp]') : text);
-    if (err instanceof ProviderError) {
+    if (isProviderError(err)) {
       const answer = answerForError(err);
       if (answer.outcome === 'provider_error' || answer.outcome === 'provider_timeout_unknown') {
         console.error(`[otp] ${err.details.provider} ${err.code} (HTTP ${err.details.httpStatus ?? '—'}): ${scrub(err.message)}`);
@@ -31,6 +31,16 @@ export async function callProvider(call: () => Promise<OtpSendResult | OtpValida
     console.error(`[otp] provider call failed unexpectedly: ${scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err))}`);
     return { outcome: 'provider_error' };
   }
+}
+
+/**
+ * Not `instanceof`: the clients live on globalThis (lib/providers/index.ts), built by whichever
+ * Next bundle asked first, so their ProviderError may be another bundle's copy of the class.
+ */
+function isProviderError(err: unknown): err is ProviderError {
+  if (err instanceof ProviderError) return true;
+  const e = err as Partial<ProviderError> | null;
+  return !!e && e.name === 'ProviderError' && typeof e.code === 'string' && typeof e.details === 'object' && e.details !== null;
 }
 
 export function answerForError(err: ProviderError): ProviderAnswer {

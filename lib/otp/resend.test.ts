@@ -56,6 +56,18 @@ describe('provider answers as outcomes', () => {
     quiet.mockRestore();
   });
 
+  it("recognises another bundle's copy of ProviderError (the clients are shared through globalThis)", async () => {
+    class ProviderError extends Error {
+      name = 'ProviderError';
+      constructor(readonly code: string, readonly details: object) {
+        super('elsewhere');
+      }
+    }
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await callProvider(() => Promise.reject(new ProviderError('provider_timeout', { provider: 'juspay' })))).toMatchObject({ outcome: 'provider_timeout_unknown' });
+    quiet.mockRestore();
+  });
+
   it('keeps the budget and masked mobile of a send', async () => {
     const sent = await callProvider(async () => ({ provider: 'juspay', providerRequestId: 'r', budget: { sent: 2, limit: 3 }, maskedMobile: null, message: 'ok' }));
     expect(sent).toMatchObject({ outcome: 'sent', providerBudget: { sent: 2, limit: 3 }, providerRequestId: 'r' });

@@ -122,7 +122,7 @@ function OtpHistory({ rows }: { rows: OtpHistoryRow[] }) {
             </td>
             <td className="px-3 py-2 text-slate-700">{r.channel}</td>
             <td className="whitespace-nowrap px-3 py-2 text-slate-700">{r.kind === 'wallet_otp' ? 'wallet OTP' : r.kind}</td>
-            <td className="px-3 py-2">
+            <td className="whitespace-nowrap px-3 py-2">
               <StatusBadge status={label} family={family} />
               {r.maskedMobile && <div className="mt-0.5 font-mono text-xs text-slate-500">to {r.maskedMobile}</div>}
             </td>
