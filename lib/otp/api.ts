@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
-import { transactions } from '@/db/schema';
+import { queryRows, type Db } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { requireApiToken } from '@/lib/api/token';
 import { clientIp, readBodyCapped } from '@/lib/http/request';
@@ -60,20 +59,27 @@ export function apiIdempotencyKey(req: Request): string {
 export async function recordApiTransaction(db: Db, body: OtpApiBody, refs: OtpRefs): Promise<number> {
   const status = body.provider === 'juspay' ? 'PENDING_VBV' : 'CREATED';
   const info = statusInfoFor(body.provider, status);
-  const columns = refsToColumns(refs);
-  await db
-    .insert(transactions)
-    .values({ provider: body.provider, transactionId: body.transactionId, status, statusRank: info.rank, statusFamily: info.family, txnAt: sql`now()`, otpRefs: columns, lastEffect: 'created' })
-    .onConflictDoNothing();
-  const where = and(eq(transactions.provider, body.provider), eq(transactions.transactionId, body.transactionId));
-  const [row] = await db
-    .update(transactions)
-    .set({ otpRefs: sql`${JSON.stringify(columns)}::jsonb || ${transactions.otpRefs}` })
-    .where(and(where, sql`NOT ${transactions.otpRefs} @> ${JSON.stringify(columns)}::jsonb`))
-    .returning({ id: transactions.id });
-  if (row) return row.id;
-  const [existing] = await db.select({ id: transactions.id }).from(transactions).where(where);
-  return existing.id;
+  const refsJson = JSON.stringify(refsToColumns(refs));
+  // One round trip: insert if new; else fill missing refs; either way the id.
+  const [row] = await queryRows<{ id: number | string }>(
+    db,
+    sql`WITH ins AS (
+          INSERT INTO transactions (provider, transaction_id, status, status_rank, status_family, txn_at, otp_refs, last_effect)
+          VALUES (${body.provider}, ${body.transactionId}, ${status}, ${info.rank}, ${info.family}, now(), ${refsJson}::jsonb, 'created')
+          ON CONFLICT (transaction_id, provider) DO NOTHING
+          RETURNING id),
+        upd AS (
+          UPDATE transactions SET otp_refs = ${refsJson}::jsonb || otp_refs
+          WHERE provider = ${body.provider} AND transaction_id = ${body.transactionId} AND NOT otp_refs @> ${refsJson}::jsonb
+          RETURNING id)
+        SELECT id FROM ins UNION ALL SELECT id FROM upd
+        UNION ALL SELECT id FROM transactions WHERE provider = ${body.provider} AND transaction_id = ${body.transactionId}
+        LIMIT 1`,
+  );
+  if (row) return Number(row.id);
+  // A concurrent request inserted it after this statement's snapshot was taken: look again.
+  const [again] = await queryRows<{ id: number | string }>(db, sql`SELECT id FROM transactions WHERE provider = ${body.provider} AND transaction_id = ${body.transactionId}`);
+  return Number(again.id);
 }
 
 /** The proxy's answer: the outcome, the budget left, when to retry; `error` too when it is not a 200. */

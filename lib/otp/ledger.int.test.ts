@@ -59,6 +59,9 @@ describe.each(await testDatabaseKinds())('OTP limits on $kind', ({ create }) => 
     expect(outcomes.filter((o) => o === 'refused_payment_limit')).toHaveLength(17);
     const [budget] = await db().select().from(otpBudgets).where(eq(otpBudgets.transactionId, id));
     expect(budget).toMatchObject({ sent: 3, sendLimit: 3 });
+    // Refusals take their hourly counts back: only what was sent counts against the agent.
+    const [window] = await db().select().from(otpRateWindows).where(eq(otpRateWindows.key, 'agent:1'));
+    expect(window.count).toBe(3);
     const audit = await auditFor(id);
     expect(audit).toHaveLength(20);
     expect(audit.every((a) => a.action === 'otp.resend_requested' && a.actor === 'user:1' && a.actorRole === 'support' && a.sourceIp === '203.0.113.7')).toBe(true);
@@ -84,8 +87,12 @@ describe.each(await testDatabaseKinds())('OTP limits on $kind', ({ create }) => 
     const { providers, calls } = countingProviders();
     const limits = { ...LIMITS, maxPerAgentPerHour: 2 };
     const ids = [await payment(), await payment(), await payment()];
+    const globalCount = async () => (await db().select().from(otpRateWindows).where(eq(otpRateWindows.key, 'global')).orderBy(desc(otpRateWindows.windowStart)).limit(1))[0]?.count ?? 0;
     const r = [];
     for (const [i, id] of ids.entries()) r.push(await resend(providers, id, `kagent-${i}`, limits, agent(77)));
+    const before = await globalCount();
+    expect((await resend(providers, ids[2], 'kagent-again', limits, agent(77))).outcome).toBe('refused_agent_limit');
+    expect(await globalCount()).toBe(before); // the global count taken back with the refusal
     expect(r.map((x) => x.outcome)).toEqual(['sent', 'sent', 'refused_agent_limit']);
     expect(r[2].retryAfterSeconds).toBeGreaterThan(0);
     expect(r[2].retryAfterSeconds).toBeLessThanOrEqual(3600);

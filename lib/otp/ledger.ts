@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '@/db/client';
-import { otpAttempts, otpBudgets, transactions, type OtpAttempt, type OtpBudget, type OtpChannel, type OtpKind, type OtpOutcome, type Transaction } from '@/db/schema';
+import { otpAttempts, otpBudgets, otpRateWindows, transactions, type OtpAttempt, type OtpBudget, type OtpChannel, type OtpKind, type OtpOutcome, type Transaction } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { AppError } from '@/lib/errors';
 import { budgetView, describeOutcome, waitingForOtp, type BudgetView, type OtpLimits } from './policy';
@@ -98,47 +98,50 @@ export async function beginAttempt(db: Db, start: AttemptStart, caller: OtpCalle
       return { state: 'duplicate', attempt: first };
     }
 
-    const [transaction] = await tx.select().from(transactions).where(eq(transactions.id, start.transactionId));
-    const [{ now }] = await queryRows<{ now: Date | string }>(tx, sql`SELECT now() AS now`);
+    const [{ transaction, now }] = await tx.select({ transaction: transactions, now: sql<Date | string>`now()` }).from(transactions).where(eq(transactions.id, start.transactionId));
     const refuse = async (refusal: Refusal) => ({ state: 'done' as const, result: await finishAttempt(tx, attempt, { outcome: refusal.outcome, retryAfter: refusal.retryAfter }, limits) });
 
     const waiting = waitingForOtp(transaction, new Date(now), limits);
     if (!waiting.waiting) return refuse(new Refusal(waiting.outcome));
     if (start.missingRefs) return refuse(new Refusal('refused_missing_refs'));
 
-    await tx.insert(otpBudgets).values({ transactionId: start.transactionId, sendLimit: limits.maxPerPayment }).onConflictDoNothing();
+    // Hourly counters first, the payment's budget last; a refusal further on takes back what
+    // this transaction already counted (exact: it holds those rows locked until it ends).
+    const counted: { key: string; windowStart: Date }[] = [];
     try {
-      // A savepoint: a later guard that fails takes the earlier reservations back with it.
-      await tx.transaction(async (sp) => {
-        if (start.kind === 'validate') {
-          await reserveValidation(sp, start.transactionId, limits);
-          return;
-        }
-        await reserveSend(sp, start.transactionId, limits);
-        if (caller.agentId !== null) await reserveWindow(sp, `agent:${caller.agentId}`, limits.maxPerAgentPerHour, 'refused_agent_limit');
-        await reserveWindow(sp, 'global', limits.maxGlobalPerHour, 'refused_global_limit');
-      });
+      if (start.kind === 'validate') {
+        await reserveValidation(tx, start.transactionId, limits);
+      } else {
+        counted.push(await reserveWindow(tx, 'global', limits.maxGlobalPerHour, 'refused_global_limit'));
+        if (caller.agentId !== null) counted.push(await reserveWindow(tx, `agent:${caller.agentId}`, limits.maxPerAgentPerHour, 'refused_agent_limit'));
+        await reserveSend(tx, start.transactionId, limits);
+      }
     } catch (err) {
-      if (err instanceof Refusal) return refuse(err);
-      throw err;
+      if (!(err instanceof Refusal)) throw err;
+      for (const c of counted) {
+        await tx.update(otpRateWindows).set({ count: sql`${otpRateWindows.count} - 1` }).where(and(eq(otpRateWindows.key, c.key), eq(otpRateWindows.windowStart, c.windowStart)));
+      }
+      return refuse(err);
     }
     return { state: 'reserved', attempt, transaction };
   });
 }
 
 async function reserveSend(tx: DbOrTx, transactionId: number, limits: OtpLimits): Promise<void> {
-  // clock_timestamp(), not now(): a request that waited for the row lock compares against the
-  // time it got it, not the earlier start of its transaction.
+  // One upsert: a payment's first send creates its budget row. clock_timestamp(), not now(): a
+  // request that waited for the row lock compares against the time it got it, not the earlier
+  // start of its transaction.
   const reserved = await queryRows(
     tx,
-    sql`UPDATE otp_budgets
-        SET sent = sent + 1, provider_sent = provider_sent + 1, last_sent_at = clock_timestamp(),
+    sql`INSERT INTO otp_budgets AS b (transaction_id, send_limit, sent, last_sent_at, cooldown_until)
+        VALUES (${transactionId}, ${limits.maxPerPayment}, 1, clock_timestamp(), clock_timestamp() + make_interval(secs => ${limits.cooldownSeconds}))
+        ON CONFLICT (transaction_id) DO UPDATE
+        SET sent = b.sent + 1, provider_sent = b.provider_sent + 1, last_sent_at = clock_timestamp(),
             cooldown_until = clock_timestamp() + make_interval(secs => ${limits.cooldownSeconds}), updated_at = now()
-        WHERE transaction_id = ${transactionId}
-          AND sent < send_limit
-          AND (provider_limit IS NULL OR provider_sent IS NULL OR provider_sent < provider_limit)
-          AND (cooldown_until IS NULL OR cooldown_until <= clock_timestamp())
-        RETURNING transaction_id`,
+        WHERE b.sent < b.send_limit
+          AND (b.provider_limit IS NULL OR b.provider_sent IS NULL OR b.provider_sent < b.provider_limit)
+          AND (b.cooldown_until IS NULL OR b.cooldown_until <= clock_timestamp())
+        RETURNING b.transaction_id`,
   );
   if (reserved.length) return;
   const [b] = await tx.select().from(otpBudgets).where(eq(otpBudgets.transactionId, transactionId));
@@ -147,26 +150,28 @@ async function reserveSend(tx: DbOrTx, transactionId: number, limits: OtpLimits)
 }
 
 async function reserveValidation(tx: DbOrTx, transactionId: number, limits: OtpLimits): Promise<void> {
-  const reserved = await tx
-    .update(otpBudgets)
-    .set({ validations: sql`${otpBudgets.validations} + 1`, updatedAt: sql`now()` })
-    .where(and(eq(otpBudgets.transactionId, transactionId), sql`${otpBudgets.validations} < ${limits.maxValidationsPerPayment}`))
-    .returning({ id: otpBudgets.transactionId });
+  const reserved = await queryRows(
+    tx,
+    sql`INSERT INTO otp_budgets AS b (transaction_id, send_limit, validations) VALUES (${transactionId}, ${limits.maxPerPayment}, 1)
+        ON CONFLICT (transaction_id) DO UPDATE SET validations = b.validations + 1, updated_at = now()
+        WHERE b.validations < ${limits.maxValidationsPerPayment}
+        RETURNING b.transaction_id`,
+  );
   if (!reserved.length) throw new Refusal('refused_payment_limit');
 }
 
 /** An hourly counter: one more, unless it is at its limit (then the hour's end is when it frees up). */
-async function reserveWindow(tx: DbOrTx, key: string, limit: number, outcome: OtpOutcome): Promise<void> {
+async function reserveWindow(tx: DbOrTx, key: string, limit: number, outcome: OtpOutcome): Promise<{ key: string; windowStart: Date }> {
   // The hour from the epoch, not date_trunc: independent of the session's time zone (IST is +05:30).
   const windowStart = sql`to_timestamp(floor(extract(epoch FROM now()) / 3600) * 3600)`;
-  const rows = await queryRows<{ count: number }>(
+  const rows = await queryRows<{ window_start: Date | string }>(
     tx,
     sql`INSERT INTO otp_rate_windows (key, window_start, count) VALUES (${key}, ${windowStart}, 1)
         ON CONFLICT (key, window_start) DO UPDATE SET count = otp_rate_windows.count + 1
         WHERE otp_rate_windows.count < ${limit}
-        RETURNING count`,
+        RETURNING window_start`,
   );
-  if (rows.length) return;
+  if (rows.length) return { key, windowStart: new Date(rows[0].window_start) };
   const [{ ends }] = await queryRows<{ ends: Date | string }>(tx, sql`SELECT ${windowStart} + interval '1 hour' AS ends`);
   throw new Refusal(outcome, new Date(ends));
 }
@@ -179,7 +184,7 @@ export interface ProviderAnswer {
   maskedMobile?: string | null;
   /** The provider's own count, when it told. */
   providerBudget?: { sent: number; limit: number } | null;
-  /** Juspay: the challenge id for the next call, when the reply names one. */
+  /** Juspay: a new challenge id for the next call, when the reply names one that differs. */
   challengeId?: string | null;
   retryAfter?: Date | null;
 }
@@ -191,27 +196,31 @@ export interface ProviderAnswer {
  */
 export async function finishAttempt(db: DbOrTx, attempt: OtpAttempt, answer: ProviderAnswer, limits: OtpLimits): Promise<AttemptResult> {
   return db.transaction(async (tx) => {
-    const told = answer.providerBudget;
-    if (told) {
-      await tx
-        .update(otpBudgets)
-        .set({ providerSent: told.sent, providerLimit: told.limit, sendLimit: sql`least(${otpBudgets.sendLimit}, ${told.limit})`, updatedAt: sql`now()` })
-        .where(eq(otpBudgets.transactionId, attempt.transactionId));
-    }
+    const told = answer.providerBudget ?? null;
+    const limited = answer.outcome === 'rate_limited_by_provider';
+    const withClock = { ...getTableColumns(otpBudgets), clock: sql<Date | string>`clock_timestamp()` };
+    // The provider's count as told; its own limit reached means this payment's budget is spent.
+    const [budgetRow] =
+      told || limited
+        ? await tx
+            .update(otpBudgets)
+            .set({
+              providerLimit: sql`COALESCE(${told?.limit ?? null}::int, ${otpBudgets.providerLimit})`,
+              sendLimit: sql`LEAST(${otpBudgets.sendLimit}, COALESCE(${told?.limit ?? null}::int, ${otpBudgets.sendLimit}))`,
+              providerSent: limited ? sql`COALESCE(${told?.limit ?? null}::int, ${otpBudgets.providerLimit})` : sql`${told?.sent ?? null}::int`,
+              sent: limited ? sql`LEAST(${otpBudgets.sendLimit}, COALESCE(${told?.limit ?? null}::int, ${otpBudgets.sendLimit}))` : sql`${otpBudgets.sent}`,
+              updatedAt: sql`now()`,
+            })
+            .where(eq(otpBudgets.transactionId, attempt.transactionId))
+            .returning(withClock)
+        : await tx.select(withClock).from(otpBudgets).where(eq(otpBudgets.transactionId, attempt.transactionId));
     if (answer.challengeId) {
       await tx
         .update(transactions)
         .set({ otpRefs: sql`${transactions.otpRefs} || jsonb_build_object('challenge_id', ${answer.challengeId}::text)` })
         .where(and(eq(transactions.id, attempt.transactionId), eq(transactions.provider, 'juspay')));
     }
-    if (answer.outcome === 'rate_limited_by_provider') {
-      await tx
-        .update(otpBudgets)
-        .set({ sent: sql`${otpBudgets.sendLimit}`, providerSent: sql`${otpBudgets.providerLimit}`, updatedAt: sql`now()` })
-        .where(eq(otpBudgets.transactionId, attempt.transactionId));
-    }
-    const [budgetRow] = await tx.select().from(otpBudgets).where(eq(otpBudgets.transactionId, attempt.transactionId));
-    const [{ now }] = await queryRows<{ now: Date | string }>(tx, sql`SELECT clock_timestamp() AS now`);
+    const now = budgetRow?.clock ?? (await queryRows<{ now: Date | string }>(tx, sql`SELECT clock_timestamp() AS now`))[0].now;
     const budget = budgetView(budgetRow ?? null, limits, new Date(now));
     const retryAfter = answer.retryAfter ?? null;
     const retryAfterSeconds = retryAfter ? Math.max(1, Math.ceil((retryAfter.getTime() - new Date(now).getTime()) / 1000)) : null;

@@ -97,7 +97,8 @@ export async function requestOtp(db: Db, providers: Providers, req: OtpRequest, 
   if ((req.kind === 'validate') !== (req.otp !== undefined)) throw new Error('an OTP goes with validate, and only with it');
   const [t] = await db.select().from(transactions).where(eq(transactions.id, req.transactionId));
   if (!t) throw new AppError('not_found', 'No such payment.');
-  const plan = planOtpCall(t, req.kind, otpRefsOf(t, req.refs), req.otp);
+  const refs = otpRefsOf(t, req.refs);
+  const plan = planOtpCall(t, req.kind, refs, req.otp);
 
   const begun = await beginAttempt(
     db,
@@ -110,5 +111,6 @@ export async function requestOtp(db: Db, providers: Providers, req: OtpRequest, 
   if (begun.state === 'duplicate') return replayAttempt(db, begun.attempt, limits, 15_000);
 
   const answer = await callProvider(() => plan.call(providers), { secret: req.otp });
+  if (answer.challengeId === refs.challengeId) answer.challengeId = null;
   return finishAttempt(db, begun.attempt, answer, limits);
 }
