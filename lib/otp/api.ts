@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows, type Db } from '@/db/client';
+import type { Db } from '@/db/client';
+import { transactions, type Transaction } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { requireApiToken } from '@/lib/api/token';
 import { clientIp, readBodyCapped } from '@/lib/http/request';
@@ -56,30 +57,25 @@ export function apiIdempotencyKey(req: Request): string {
  * notification may not have arrived): a minimal open row the webhook later completes. Ids given
  * with the call fill its otp_refs where they are empty; stored ones are never overwritten.
  */
-export async function recordApiTransaction(db: Db, body: OtpApiBody, refs: OtpRefs): Promise<number> {
+export async function recordApiTransaction(db: Db, body: OtpApiBody, refs: OtpRefs): Promise<Transaction> {
   const status = body.provider === 'juspay' ? 'PENDING_VBV' : 'CREATED';
   const info = statusInfoFor(body.provider, status);
-  const refsJson = JSON.stringify(refsToColumns(refs));
-  // One round trip: insert if new; else fill missing refs; either way the id.
-  const [row] = await queryRows<{ id: number | string }>(
-    db,
-    sql`WITH ins AS (
-          INSERT INTO transactions (provider, transaction_id, status, status_rank, status_family, txn_at, otp_refs, last_effect)
-          VALUES (${body.provider}, ${body.transactionId}, ${status}, ${info.rank}, ${info.family}, now(), ${refsJson}::jsonb, 'created')
-          ON CONFLICT (transaction_id, provider) DO NOTHING
-          RETURNING id),
-        upd AS (
-          UPDATE transactions SET otp_refs = ${refsJson}::jsonb || otp_refs
-          WHERE provider = ${body.provider} AND transaction_id = ${body.transactionId} AND NOT otp_refs @> ${refsJson}::jsonb
-          RETURNING id)
-        SELECT id FROM ins UNION ALL SELECT id FROM upd
-        UNION ALL SELECT id FROM transactions WHERE provider = ${body.provider} AND transaction_id = ${body.transactionId}
-        LIMIT 1`,
-  );
-  if (row) return Number(row.id);
-  // A concurrent request inserted it after this statement's snapshot was taken: look again.
-  const [again] = await queryRows<{ id: number | string }>(db, sql`SELECT id FROM transactions WHERE provider = ${body.provider} AND transaction_id = ${body.transactionId}`);
-  return Number(again.id);
+  const columns = refsToColumns(refs);
+  const [inserted] = await db
+    .insert(transactions)
+    .values({ provider: body.provider, transactionId: body.transactionId, status, statusRank: info.rank, statusFamily: info.family, txnAt: sql`now()`, otpRefs: columns, lastEffect: 'created' })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted) return inserted;
+  const where = and(eq(transactions.provider, body.provider), eq(transactions.transactionId, body.transactionId));
+  const [filled] = await db
+    .update(transactions)
+    .set({ otpRefs: sql`${JSON.stringify(columns)}::jsonb || ${transactions.otpRefs}` })
+    .where(and(where, sql`NOT ${transactions.otpRefs} @> ${JSON.stringify(columns)}::jsonb`))
+    .returning();
+  if (filled) return filled;
+  const [existing] = await db.select().from(transactions).where(where);
+  return existing;
 }
 
 /** The proxy's answer: the outcome, the budget left, when to retry; `error` too when it is not a 200. */
@@ -127,11 +123,11 @@ export async function handleOtpApi(req: Request, kind: 'resend' | 'validate', de
   }
   const idempotencyKey = apiIdempotencyKey(req);
   const refs: OtpRefs = { challengeId: body.challengeId, customerId: body.customerId, cardAccountId: body.cardAccountId, enKashCardId: body.enKashCardId };
-  const transactionId = await recordApiTransaction(deps.db, body, refs);
+  const transaction = await recordApiTransaction(deps.db, body, refs);
   const result = await requestOtp(
     deps.db,
     deps.providers,
-    { transactionId, kind: kind === 'resend' && body.provider === 'enkash_wallet' ? 'wallet_otp' : kind, reason: body.reason ?? null, idempotencyKey, refs, otp },
+    { transactionId: transaction.id, transaction, kind: kind === 'resend' && body.provider === 'enkash_wallet' ? 'wallet_otp' : kind, reason: body.reason ?? null, idempotencyKey, refs, otp },
     { actor: 'api', role: 'api', sourceIp: clientIp(req), channel: 'api', agentId: null },
     deps.limits,
   );

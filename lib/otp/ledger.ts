@@ -3,7 +3,7 @@ import { queryRows, type Db, type DbOrTx } from '@/db/client';
 import { otpAttempts, otpBudgets, otpRateWindows, transactions, type OtpAttempt, type OtpBudget, type OtpChannel, type OtpKind, type OtpOutcome, type Transaction } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { AppError } from '@/lib/errors';
-import { budgetView, describeOutcome, waitingForOtp, type BudgetView, type OtpLimits } from './policy';
+import { budgetView, describeOutcome, providerName, waitingForOtp, type BudgetView, type OtpLimits } from './policy';
 
 /**
  * The database side of every OTP attempt: the idempotency key, the atomic reservation of the
@@ -22,7 +22,6 @@ export interface OtpCaller {
 }
 
 export interface AttemptStart {
-  transactionId: number;
   kind: OtpKind;
   /** The provider PayOps calls (a wallet OTP goes to enkash_wallet whatever the payment's provider). */
   provider: string;
@@ -67,18 +66,18 @@ const ACTION: Record<OtpKind, string> = {
 };
 
 /**
- * Step one, one database transaction: claim the idempotency key, check the payment is waiting
- * for an OTP, then reserve budget + cooldown + agent + global together. A refusal is written
+ * Step one, one database transaction: claim the idempotency key, check the payment (as the
+ * caller just read it) is waiting for an OTP, then reserve budget + cooldown + agent + global together. A refusal is written
  * (attempt outcome and audit row) in the same transaction; a duplicate key returns the first
  * attempt. Twenty concurrent requests let exactly the remaining budget through: each guard is a
  * conditional UPDATE on a locked row, re-checked after the lock is granted.
  */
-export async function beginAttempt(db: Db, start: AttemptStart, caller: OtpCaller, limits: OtpLimits): Promise<Begun> {
+export async function beginAttempt(db: Db, transaction: Transaction, start: AttemptStart, caller: OtpCaller, limits: OtpLimits): Promise<Begun> {
   return db.transaction(async (tx) => {
-    const [attempt] = await tx
+    const [inserted] = await tx
       .insert(otpAttempts)
       .values({
-        transactionId: start.transactionId,
+        transactionId: transaction.id,
         provider: start.provider,
         kind: start.kind,
         channel: caller.channel,
@@ -89,16 +88,16 @@ export async function beginAttempt(db: Db, start: AttemptStart, caller: OtpCalle
         idempotencyKey: start.idempotencyKey,
       })
       .onConflictDoNothing({ target: otpAttempts.idempotencyKey })
-      .returning();
-    if (!attempt) {
+      .returning({ ...getTableColumns(otpAttempts), now: sql<Date | string>`now()` });
+    if (!inserted) {
       const [first] = await tx.select().from(otpAttempts).where(eq(otpAttempts.idempotencyKey, start.idempotencyKey));
-      if (first.transactionId !== start.transactionId || first.kind !== start.kind || first.actor !== caller.actor) {
+      if (first.transactionId !== transaction.id || first.kind !== start.kind || first.actor !== caller.actor) {
         throw new AppError('conflict', 'This idempotency key was already used for a different request.');
       }
       return { state: 'duplicate', attempt: first };
     }
 
-    const [{ transaction, now }] = await tx.select({ transaction: transactions, now: sql<Date | string>`now()` }).from(transactions).where(eq(transactions.id, start.transactionId));
+    const { now, ...attempt } = inserted;
     const refuse = async (refusal: Refusal) => ({ state: 'done' as const, result: await finishAttempt(tx, attempt, { outcome: refusal.outcome, retryAfter: refusal.retryAfter }, limits) });
 
     const waiting = waitingForOtp(transaction, new Date(now), limits);
@@ -110,11 +109,11 @@ export async function beginAttempt(db: Db, start: AttemptStart, caller: OtpCalle
     const counted: { key: string; windowStart: Date }[] = [];
     try {
       if (start.kind === 'validate') {
-        await reserveValidation(tx, start.transactionId, limits);
+        await reserveValidation(tx, transaction.id, limits);
       } else {
         counted.push(await reserveWindow(tx, 'global', limits.maxGlobalPerHour, 'refused_global_limit'));
         if (caller.agentId !== null) counted.push(await reserveWindow(tx, `agent:${caller.agentId}`, limits.maxPerAgentPerHour, 'refused_agent_limit'));
-        await reserveSend(tx, start.transactionId, limits);
+        await reserveSend(tx, transaction.id, limits);
       }
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
@@ -224,7 +223,8 @@ export async function finishAttempt(db: DbOrTx, attempt: OtpAttempt, answer: Pro
     const budget = budgetView(budgetRow ?? null, limits, new Date(now));
     const retryAfter = answer.retryAfter ?? null;
     const retryAfterSeconds = retryAfter ? Math.max(1, Math.ceil((retryAfter.getTime() - new Date(now).getTime()) / 1000)) : null;
-    const message = answer.message ? `${describeOutcome(answer.outcome, { retryAfterSeconds, provider: attempt.provider })} ${answer.message}` : describeOutcome(answer.outcome, { retryAfterSeconds, provider: attempt.provider });
+    const words = describeOutcome(answer.outcome, { retryAfterSeconds, provider: providerName(attempt.provider), kind: attempt.kind });
+    const message = answer.message ? `${words} ${answer.message}` : words;
 
     const [finished] = await tx
       .update(otpAttempts)

@@ -1,4 +1,4 @@
-import type { OtpBudget, OtpOutcome, Transaction } from '@/db/schema';
+import type { OtpBudget, OtpKind, OtpOutcome, Transaction } from '@/db/schema';
 import { env } from '@/lib/env';
 
 export interface OtpLimits {
@@ -21,6 +21,9 @@ export function otpLimits(): OtpLimits {
     maxValidationsPerPayment: e.OTP_MAX_VALIDATIONS_PER_PAYMENT,
   };
 }
+
+const PROVIDER_NAMES: Record<string, string> = { enkash: 'Enkash', juspay: 'Juspay', enkash_wallet: 'Enkash Wallet' };
+export const providerName = (provider: string) => PROVIDER_NAMES[provider] ?? provider;
 
 type Waitable = Pick<Transaction, 'provider' | 'status' | 'statusFamily' | 'txnAt'>;
 
@@ -71,8 +74,14 @@ export function budgetView(b: Pick<OtpBudget, 'sent' | 'sendLimit' | 'providerSe
 }
 
 /** The outcome in words, for the agent and the merchant's checkout. Never an OTP. */
-export function describeOutcome(outcome: OtpOutcome, opts: { retryAfterSeconds?: number | null; provider?: string } = {}): string {
+export function describeOutcome(outcome: OtpOutcome, opts: { retryAfterSeconds?: number | null; provider?: string; kind?: OtpKind } = {}): string {
   const wait = opts.retryAfterSeconds ? ` Try again in ${formatWait(opts.retryAfterSeconds)}.` : '';
+  if (opts.kind === 'validate') {
+    // A validate sends nothing to the customer: its refusals read differently.
+    if (outcome === 'refused_payment_limit') return 'Not passed on: this payment has used all its OTP validation attempts through PayOps.';
+    if (outcome === 'provider_refused') return `${opts.provider ?? 'The provider'} refused: a wrong or expired OTP, or ids it does not know.`;
+    if (outcome === 'provider_timeout_unknown') return 'The provider did not answer in time: the OTP may have been accepted. Check the payment status before trying again.';
+  }
   switch (outcome) {
     case 'sent':
       return 'Sent: the provider accepted the request and sends the OTP to the customer.';

@@ -86,6 +86,8 @@ export interface OtpRequest {
   refs?: OtpRefs;
   /** Only for `validate`: passed to the provider, never stored or logged. */
   otp?: string;
+  /** The payment's row when the caller has just read or written it (saves reading it again). */
+  transaction?: Transaction;
 }
 
 /**
@@ -95,14 +97,15 @@ export interface OtpRequest {
  */
 export async function requestOtp(db: Db, providers: Providers, req: OtpRequest, caller: OtpCaller, limits: OtpLimits = otpLimits()): Promise<AttemptResult> {
   if ((req.kind === 'validate') !== (req.otp !== undefined)) throw new Error('an OTP goes with validate, and only with it');
-  const [t] = await db.select().from(transactions).where(eq(transactions.id, req.transactionId));
+  const [t] = req.transaction ? [req.transaction] : await db.select().from(transactions).where(eq(transactions.id, req.transactionId));
   if (!t) throw new AppError('not_found', 'No such payment.');
   const refs = otpRefsOf(t, req.refs);
   const plan = planOtpCall(t, req.kind, refs, req.otp);
 
   const begun = await beginAttempt(
     db,
-    { transactionId: t.id, kind: req.kind, provider: plan.provider, reason: req.reason, idempotencyKey: req.idempotencyKey, missingRefs: plan.missing },
+    t,
+    { kind: req.kind, provider: plan.provider, reason: req.reason, idempotencyKey: req.idempotencyKey, missingRefs: plan.missing },
     caller,
     limits,
   );

@@ -171,7 +171,7 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
     const body = juspay();
     const wrong = await call('validate', { ...body, otp: DISTINCTIVE_OTP });
     expect(wrong.status).toBe(422);
-    expect(await wrong.json()).toMatchObject({ outcome: 'provider_refused' });
+    expect(await wrong.json()).toMatchObject({ outcome: 'provider_refused', message: expect.stringContaining('Juspay refused: a wrong or expired OTP') });
     sandbox.control.setFault('juspay.authenticate', { mode: '5xx', times: 1 });
     expect((await call('validate', { ...body, otp: DISTINCTIVE_OTP })).status).toBe(502);
     const right = await call('validate', { ...body, otp: SANDBOX_TEST_OTP });

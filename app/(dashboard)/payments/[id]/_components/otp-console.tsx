@@ -3,14 +3,12 @@ import { DataTable } from '@/app/_components/data-table';
 import { getDb } from '@/db/client';
 import type { OtpOutcome, Role, Transaction } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
-import { budgetView, otpLimits, waitingForOtp } from '@/lib/otp/policy';
+import { budgetView, otpLimits, providerName, waitingForOtp } from '@/lib/otp/policy';
 import { getOtpConsole, type OtpHistoryRow } from '@/lib/otp/queries';
 import { otpRefsOf, planOtpCall } from '@/lib/otp/resend';
 import { formatIst } from '@/lib/time';
 import { Section } from '../../_components/section';
 import { ResendOtpForm, WalletOtpForm } from './otp-forms';
-
-const PROVIDER_NAME: Record<string, string> = { enkash: 'Enkash', juspay: 'Juspay', enkash_wallet: 'Enkash Wallet' };
 
 const OUTCOME_LABEL: Record<OtpOutcome, [string, string]> = {
   sent: ['sent', 'success'],
@@ -59,7 +57,7 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
             sent · <span className="tabular-nums">{budget.remaining}</span> left
           </p>
           <p className="text-xs text-slate-500">
-            {budget.source === 'provider' ? `${PROVIDER_NAME[t.provider] ?? t.provider}'s own count, as it last told.` : "PayOps' count (the provider has not told its own)."}
+            {budget.source === 'provider' ? `${providerName(t.provider)}'s own count, as it last told.` : "PayOps' count (the provider has not told its own)."}
           </p>
           <p className="text-xs text-slate-500">
             At most {limits.maxPerPayment} per payment, {limits.cooldownSeconds} s apart; {limits.maxPerAgentPerHour} an hour per agent.
@@ -85,10 +83,10 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
               {t.provider !== 'enkash_wallet' &&
                 (resendMissing ? (
                   <p className="text-sm text-slate-600" data-testid="otp-unavailable">
-                    Resend is not possible: {resendMissing} PayOps needs them from the {PROVIDER_NAME[t.provider]} notification or the checkout.
+                    Resend is not possible: {resendMissing} PayOps needs them from the {providerName(t.provider)} notification or the checkout.
                   </p>
                 ) : (
-                  <ResendOtpForm {...form} providerName={PROVIDER_NAME[t.provider] ?? t.provider} />
+                  <ResendOtpForm {...form} providerName={providerName(t.provider)} />
                 ))}
               {walletCard && <WalletOtpForm {...form} cardAccountId={refs.cardAccountId ?? ''} enKashCardId={refs.enKashCardId ?? ''} />}
             </>
