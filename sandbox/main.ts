@@ -9,10 +9,14 @@ const sandbox = await startSandbox({
   payopsUrl: process.env.SANDBOX_PAYOPS_URL || `http://localhost:${process.env.PORT || '3000'}`,
   tokenTtlMs: process.env.SANDBOX_TOKEN_TTL_MS ? Number(process.env.SANDBOX_TOKEN_TTL_MS) : undefined,
   log: process.env.SANDBOX_QUIET ? undefined : (line) => console.log(`[sandbox] ${line}`),
+}).catch((err: NodeJS.ErrnoException) => {
+  console.error(`[sandbox] cannot listen on port ${port}: ${err.code ?? err.message} (set SANDBOX_PORT to another port)`);
+  process.exit(1);
 });
 
 const u = sandbox.url;
-console.log(`[sandbox] provider simulator on ${u} (simulated Enkash PG, Enkash Wallet and Juspay; nothing leaves this machine)
+// Started by `npm start` in embedded demo mode, which prints its own one-line notice.
+if (!process.env.SANDBOX_EMBEDDED) console.log(`[sandbox] provider simulator on ${u} (simulated Enkash PG, Enkash Wallet and Juspay; nothing leaves this machine)
 [sandbox]   Enkash PG      ${sandbox.baseUrls.enkash}
 [sandbox]   Enkash Wallet  ${sandbox.baseUrls.enkashWallet}
 [sandbox]   Juspay         ${sandbox.baseUrls.juspay}

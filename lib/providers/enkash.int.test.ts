@@ -4,7 +4,7 @@ import { SANDBOX_TEST_OTP } from '@/sandbox/state';
 import type { Sandbox } from '@/sandbox/server';
 import { createProviders, providersConfig, type Providers } from '.';
 import { parseEnv } from '@/lib/env';
-import { errorCollector } from './leaks';
+import { errorCollector } from './testing';
 
 const WRONG_OTP = '654321';
 let sandbox: Sandbox;

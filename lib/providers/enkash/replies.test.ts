@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { DOCUMENTED_EXAMPLE } from '@/test/enkash';
+import type { ProviderReply } from '../http';
+import { resendResult, statusResult, tokenFromReply, validateResult } from './replies';
+
+const ctx = { provider: 'enkash' as const, operation: 'test', timeoutMs: 1000 };
+const reply = (status: number, body: unknown, contentType = 'application/json'): ProviderReply => ({
+  status,
+  contentType,
+  text: typeof body === 'string' ? body : JSON.stringify(body),
+});
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return (err as { code: string }).code;
+  }
+  return 'no error';
+};
+
+describe('Enkash PG reply mapping', () => {
+  it('reads the merchant token with its epoch-ms expiry (number or digits)', () => {
+    expect(tokenFromReply(ctx, reply(200, { token: 'abc', expiry: 1700000000000, resultCode: 0, resultMessage: 'SUCCESS' }), 5)).toEqual({
+      value: 'abc',
+      expiresAt: 1700000000000,
+      obtainedAt: 5,
+    });
+    expect(tokenFromReply(ctx, reply(200, { token: 'abc', expiry: '1700000000000' }), 5).expiresAt).toBe(1700000000000);
+    expect(codeOf(() => tokenFromReply(ctx, reply(200, { token: '', expiry: 1 }), 5))).toBe('provider_error');
+  });
+
+  it('reads Resend OTP: plain text is the message; HTML or a JSON refusal is not a success', () => {
+    expect(resendResult(ctx, reply(200, 'OTP sent successfully', 'text/plain')).message).toBe('OTP sent successfully');
+    expect(resendResult(ctx, reply(200, '', 'text/plain')).message).toBe('OTP sent.');
+    expect(resendResult(ctx, reply(200, { response_code: 0, response_message: 'OTP resent' })).message).toBe('OTP resent');
+    expect(codeOf(() => resendResult(ctx, reply(200, '<html>login</html>', 'text/html')))).toBe('provider_error');
+    expect(codeOf(() => resendResult(ctx, reply(200, { response_code: 1, response_message: 'Invalid transaction' })))).toBe('invalid_input');
+    expect(codeOf(() => resendResult(ctx, reply(200, { response_code: 1, response_message: 'Resend limit exceeded' })))).toBe('rate_limited');
+    expect(codeOf(() => resendResult(ctx, reply(429, 'slow down', 'text/plain')))).toBe('rate_limited');
+    expect(codeOf(() => resendResult(ctx, reply(400, 'OTP resend limit reached', 'text/plain')))).toBe('rate_limited');
+    expect(codeOf(() => resendResult(ctx, reply(404, 'no such transaction', 'text/plain')))).toBe('not_found');
+  });
+
+  it('reads Validate OTP: txnStatus and the OTP reference; a non-zero code is a refusal', () => {
+    const ok = reply(200, {
+      response_code: 0,
+      response_message: 'SUCCESS',
+      payload: {
+        uniqueTransactionId: 'EK66674UU7T',
+        publicIdentifierKey: null,
+        transactionId: 'EK1738916997652yh8GL',
+        amount: 500,
+        currency: 'INR',
+        otpReferenceNumber: 'REF1',
+        txnMessage: 'Transaction successful.',
+        txnStatus: 'SUCCESS',
+        txnDate: '2025-02-07 14:00:05',
+        orderId: null,
+      },
+    });
+    expect(validateResult(ctx, ok)).toEqual({ provider: 'enkash', status: 'SUCCESS', message: 'Transaction successful.', providerRequestId: 'REF1' });
+    expect(codeOf(() => validateResult(ctx, reply(200, { response_code: 1, response_message: 'Invalid OTP', payload: null })))).toBe('invalid_input');
+    expect(codeOf(() => validateResult(ctx, reply(200, { response_code: '0', payload: 'nope' })))).toBe('provider_error');
+    expect(codeOf(() => validateResult(ctx, reply(200, 'OK', 'text/plain')))).toBe('provider_error');
+  });
+
+  it('reads Get Transaction Status shaped like the notify payload, dropping the payment token and card numbers', () => {
+    const payload = { ...JSON.parse(DOCUMENTED_EXAMPLE), bankName: '4111111111111111' };
+    const status = statusResult(ctx, reply(200, { response_code: 0, response_message: 'SUCCESS', payload }), 'EK1738916997652yh8GL');
+    expect(status).toMatchObject({ provider: 'enkash', transactionId: 'EK1738916997652yh8GL', status: 'SUCCESS' });
+    expect(status.raw).not.toHaveProperty('paymentToken');
+    expect(status.raw.bankName).toBe('XXXX1111');
+    expect(status.raw.amount).toBe('500.00');
+    // An unknown status is kept as it came.
+    expect(statusResult(ctx, reply(200, { response_code: 0, payload: { status: 'ON_HOLD' } }), 'X').status).toBe('ON_HOLD');
+    expect(codeOf(() => statusResult(ctx, reply(200, { response_code: 2, response_message: 'Transaction not found' }), 'X'))).toBe('not_found');
+  });
+});
