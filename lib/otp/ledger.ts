@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '@/db/client';
-import { otpAttempts, otpBudgets, otpRateWindows, transactions, type OtpAttempt, type OtpBudget, type OtpChannel, type OtpKind, type OtpOutcome, type Transaction } from '@/db/schema';
+import { otpAttempts, otpBudgets, otpRateWindows, transactions, type OtpAttempt, type OtpChannel, type OtpKind, type OtpOutcome, type Transaction } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { AppError } from '@/lib/errors';
 import { budgetView, describeOutcome, providerName, waitingForOtp, type BudgetView, type OtpLimits } from './policy';
@@ -289,5 +289,3 @@ export async function replayAttempt(db: Db, attempt: OtpAttempt, limits: OtpLimi
   const [budgetRow] = await db.select().from(otpBudgets).where(eq(otpBudgets.transactionId, attempt.transactionId));
   return resultOf(current, budgetView(budgetRow ?? null, limits), new Date(), true);
 }
-
-export type { OtpBudget };
