@@ -63,6 +63,7 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: '1',
       // The provider simulator runs beside the e2e server, on E2E_PORT + 10.
       PAYOPS_SANDBOX: '1',
+      OTP_COOLDOWN_SECONDS: '3',
     },
   },
 });

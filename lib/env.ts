@@ -36,6 +36,14 @@ const envSchema = z.object({
   JUSPAY_BASE_URL: optionalUrl,
   JUSPAY_API_KEY: optionalText,
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // OTP limits (lib/otp/policy.ts), enforced in the database so every instance shares them.
+  OTP_MAX_PER_PAYMENT: z.coerce.number().int().min(1).max(20).default(3),
+  OTP_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(45),
+  OTP_MAX_PER_AGENT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
+  OTP_MAX_GLOBAL_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  OTP_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  // Validate calls per payment through the proxy: an OTP must not be guessable through PayOps.
+  OTP_MAX_VALIDATIONS_PER_PAYMENT: z.coerce.number().int().min(1).max(20).default(5),
 });
 
 export type Env = z.infer<typeof envSchema>;

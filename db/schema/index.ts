@@ -3,3 +3,4 @@ export * from './payment-events';
 export * from './deliveries';
 export * from './audit-log';
 export * from './users';
+export * from './otp';

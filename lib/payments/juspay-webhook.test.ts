@@ -33,7 +33,7 @@ describe('Juspay webhook normaliser', () => {
       cardScheme: 'VISA',
       cardLast4: '2986',
       cardholderName: 'Asha Kulkarni',
-      otpRefs: { txnUuid: 'moz3C1sYSVgAxme31pL', challengeId: 'ch_5c1f0e8a9d', customerId: 'cth_iRT3ZLCcNdnigB63' },
+      otpRefs: { txn_uuid: 'moz3C1sYSVgAxme31pL', challenge_id: 'ch_5c1f0e8a9d', customer_id: 'cth_iRT3ZLCcNdnigB63' },
       flags: [],
     });
     expect(claim.txnAt?.toISOString()).toBe('2025-02-07T08:30:06.000Z');
@@ -47,7 +47,7 @@ describe('Juspay webhook normaliser', () => {
       amount: '500.0000',
       finalAmount: '500.0000',
       cardLast4: '2986',
-      otpRefs: { txnUuid: 'moz3C1sYSVgAxme31pL', customerId: 'customer_1122' },
+      otpRefs: { txn_uuid: 'moz3C1sYSVgAxme31pL', customer_id: 'customer_1122' },
       flags: [],
     });
   });

@@ -112,12 +112,12 @@ export function normalizeJuspayWebhook(input: unknown): NormalizeResult {
   const gateway = isObject(order.payment_gateway_response) ? order.payment_gateway_response : {};
   const otpRefs = Object.fromEntries(
     Object.entries({
-      txnUuid: first([order.txn_uuid, 'order.txn_uuid'], [detail.txn_uuid, 'order.txn_detail.txn_uuid']),
-      challengeId: first(
+      txn_uuid: first([order.txn_uuid, 'order.txn_uuid'], [detail.txn_uuid, 'order.txn_detail.txn_uuid']),
+      challenge_id: first(
         [at(order, 'payment.authentication.params.challenge_id'), 'payment.authentication.params.challenge_id'],
         [at(body, 'content.payment.authentication.params.challenge_id'), 'payment.authentication.params.challenge_id'],
       ),
-      customerId: text(order.customer_id, 'order.customer_id'),
+      customer_id: text(order.customer_id, 'order.customer_id'),
     }).filter((entry): entry is [string, string] => entry[1] !== null),
   );
 

@@ -69,7 +69,7 @@ describe.each(await testDatabaseKinds())('Juspay webhook on $kind', ({ create })
       verification: 'unconfirmed',
       flags: [],
     });
-    expect(row.otp_refs).toEqual({ txnUuid: 'moz3C1sYSVgAxme31pL', challengeId: 'ch_5c1f0e8a9d', customerId: 'cth_iRT3ZLCcNdnigB63' });
+    expect(row.otp_refs).toEqual({ txn_uuid: 'moz3C1sYSVgAxme31pL', challenge_id: 'ch_5c1f0e8a9d', customer_id: 'cth_iRT3ZLCcNdnigB63' });
     // The attempt's creation time, from txn_detail.created (UTC).
     expect(new Date(row.txn_at).toISOString()).toBe('2025-02-07T08:30:06.000Z');
     expect((await deliveriesOf(row.transaction_id))[0]).toMatchObject({ outcome: 'accepted', auth: 'ok', effect: 'created', source_ip: '198.51.100.9' });
@@ -108,9 +108,9 @@ describe.each(await testDatabaseKinds())('Juspay webhook on $kind', ({ create })
   it('merges OTP references key by key: a later event without them keeps them, a new challenge replaces the old', async () => {
     await post(juspayEvent({ id: evt(), txn: order }));
     await post(juspayEvent({ id: evt(), txn: order, order: { payment: null, customer_id: null } }));
-    expect((await txn(txnId)).otp_refs).toEqual({ txnUuid: `uuid${order}`, challengeId: 'ch_5c1f0e8a9d', customerId: 'cth_iRT3ZLCcNdnigB63' });
+    expect((await txn(txnId)).otp_refs).toEqual({ txn_uuid: `uuid${order}`, challenge_id: 'ch_5c1f0e8a9d', customer_id: 'cth_iRT3ZLCcNdnigB63' });
     await post(juspayEvent({ id: evt(), txn: order, order: { payment: { authentication: { params: { challenge_id: 'ch_second' } } } } }));
-    expect((await txn(txnId)).otp_refs.challengeId).toBe('ch_second');
+    expect((await txn(txnId)).otp_refs.challenge_id).toBe('ch_second');
   });
 
   it('cuts a full card number to its last four wherever it appears, and redacts the saved-card reference', async () => {

@@ -13,6 +13,7 @@ import { FlagList } from '../_components/flags';
 import { RawPayloads } from '../_components/raw-payloads';
 import { Field, Fields, Section } from '../_components/section';
 import { TimelineSection } from '../_components/timeline';
+import { OtpConsole } from './_components/otp-console';
 import { Verification } from './_components/verification';
 
 export const metadata: Metadata = { title: 'Payment' };
@@ -92,6 +93,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
       </div>
 
       <Verification t={t} />
+      <OtpConsole t={t} role={user.role} />
+
       <TimelineSection timeline={timeline} provider={t.provider} />
       {showRaw ? (
         <RawPayloads payloads={timeline.payloads} />

@@ -1,0 +1,134 @@
+import { IstTime, StatusBadge } from '@/app/_components/format';
+import { DataTable } from '@/app/_components/data-table';
+import { getDb } from '@/db/client';
+import type { OtpOutcome, Role, Transaction } from '@/db/schema';
+import { can } from '@/lib/auth/permissions';
+import { budgetView, otpLimits, providerName, waitingForOtp } from '@/lib/otp/policy';
+import { getOtpConsole, type OtpHistoryRow } from '@/lib/otp/queries';
+import { otpRefsOf, planOtpCall } from '@/lib/otp/resend';
+import { formatIst } from '@/lib/time';
+import { Section } from '../../_components/section';
+import { ResendOtpForm, WalletOtpForm } from './otp-forms';
+
+const OUTCOME_LABEL: Record<OtpOutcome, [string, string]> = {
+  sent: ['sent', 'success'],
+  validated: ['passed to provider', 'success'],
+  refused_payment_limit: ['refused: payment budget', 'failed'],
+  refused_cooldown: ['refused: cooldown', 'failed'],
+  refused_agent_limit: ['refused: agent hourly limit', 'failed'],
+  refused_global_limit: ['refused: global hourly limit', 'failed'],
+  refused_not_waiting: ['refused: not waiting', 'failed'],
+  refused_window: ['refused: window closed', 'failed'],
+  refused_missing_refs: ['refused: ids missing', 'failed'],
+  rate_limited_by_provider: ['provider limit reached', 'failed'],
+  provider_refused: ['provider refused', 'failed'],
+  provider_error: ['provider error', 'failed'],
+  provider_timeout_unknown: ['timeout: may have been sent', 'open'],
+};
+
+/**
+ * The payment's OTP section: budget, cooldown and history for everyone who may read payments;
+ * the buttons only for roles with `otp.resend` (the actions check again themselves).
+ */
+export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
+  const limits = otpLimits();
+  const now = new Date();
+  const data = await getOtpConsole(await getDb(), { transactionId: t.id });
+  const budget = budgetView(data.budget, limits, now);
+  const waiting = waitingForOtp(t, now, limits);
+  const refs = otpRefsOf(t);
+  const walletCard = t.provider === 'enkash_wallet' || t.paymentMode === 'WALLET' || !!refs.cardAccountId;
+  const resendMissing = t.provider === 'enkash' || t.provider === 'juspay' ? planOtpCall(t, 'resend', refs).missing : null;
+  const canSend = can(role, 'otp.resend');
+  const form = {
+    transactionId: t.id,
+    attemptKey: `n${data.attemptCount}`,
+    cooldownSeconds: budget.cooldownUntil ? Math.ceil((budget.cooldownUntil.getTime() - now.getTime()) / 1000) : 0,
+  };
+
+  return (
+    <Section title="OTP">
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="space-y-1 text-sm">
+          <p data-testid="otp-budget">
+            <span className="font-semibold tabular-nums">
+              {budget.sent} / {budget.limit}
+            </span>{' '}
+            sent · <span className="tabular-nums">{budget.remaining}</span> left
+          </p>
+          <p className="text-xs text-slate-500">
+            {budget.source === 'provider' ? `${providerName(t.provider)}'s own count, as it last told.` : "PayOps' count (the provider has not told its own)."}
+          </p>
+          <p className="text-xs text-slate-500">
+            At most {limits.maxPerPayment} per payment, {limits.cooldownSeconds} s apart; {limits.maxPerAgentPerHour} an hour per agent.
+          </p>
+          <p className="text-xs text-slate-500" data-testid="otp-waiting">
+            {waiting.waiting ? `Waiting for an OTP until ${formatIst(waiting.windowEndsAt)}.` : waiting.reason}
+          </p>
+        </div>
+        <div className="space-y-4 lg:col-span-2">
+          {!canSend ? (
+            <p className="text-sm text-slate-600">Only support and admin staff can send OTPs; the history below is read-only.</p>
+          ) : !waiting.waiting ? (
+            <p className="text-sm text-slate-600" data-testid="otp-unavailable">
+              No OTP can be sent: {waiting.reason}
+            </p>
+          ) : (
+            <>
+              {budget.remaining === 0 && (
+                <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                  This payment has used its whole OTP budget: another resend will be refused (and recorded).
+                </p>
+              )}
+              {t.provider !== 'enkash_wallet' &&
+                (resendMissing ? (
+                  <p className="text-sm text-slate-600" data-testid="otp-unavailable">
+                    Resend is not possible: {resendMissing} PayOps needs them from the {providerName(t.provider)} notification or the checkout.
+                  </p>
+                ) : (
+                  <ResendOtpForm {...form} providerName={providerName(t.provider)} />
+                ))}
+              {walletCard && <WalletOtpForm {...form} cardAccountId={refs.cardAccountId ?? ''} enKashCardId={refs.enKashCardId ?? ''} />}
+            </>
+          )}
+          <p className="text-xs text-slate-500">
+            A provider error or timeout still counts against the budget: the OTP may have reached the customer&apos;s phone. No OTP value is ever shown here.
+          </p>
+        </div>
+      </div>
+      <div className="mt-4">
+        <OtpHistory rows={data.history} />
+      </div>
+    </Section>
+  );
+}
+
+function OtpHistory({ rows }: { rows: OtpHistoryRow[] }) {
+  if (rows.length === 0) return <p className="text-sm text-slate-500">No OTP has been requested for this payment through PayOps.</p>;
+  return (
+    <DataTable headings={['When (IST)', 'Who', 'Channel', 'Action', 'Outcome', 'Reason', 'Provider request id']}>
+      {rows.map((r) => {
+        const [label, family] = r.outcome ? OUTCOME_LABEL[r.outcome] : ['waiting for provider', 'open'];
+        return (
+          <tr key={r.id} data-testid="otp-attempt">
+            <td className="whitespace-nowrap px-3 py-2 text-slate-700">
+              <IstTime value={r.createdAt} />
+            </td>
+            <td className="px-3 py-2">
+              {r.actorEmail ?? r.actor}
+              {r.actorRole && <div className="text-xs text-slate-500">{r.actorRole}</div>}
+            </td>
+            <td className="px-3 py-2 text-slate-700">{r.channel}</td>
+            <td className="whitespace-nowrap px-3 py-2 text-slate-700">{r.kind === 'wallet_otp' ? 'wallet OTP' : r.kind}</td>
+            <td className="whitespace-nowrap px-3 py-2">
+              <StatusBadge status={label} family={family} />
+              {r.maskedMobile && <div className="mt-0.5 font-mono text-xs text-slate-500">to {r.maskedMobile}</div>}
+            </td>
+            <td className="max-w-xs break-words px-3 py-2 text-slate-700">{r.reason ?? <span className="text-slate-400">—</span>}</td>
+            <td className="px-3 py-2 font-mono text-xs text-slate-600">{r.providerRequestId ?? <span className="text-slate-400">—</span>}</td>
+          </tr>
+        );
+      })}
+    </DataTable>
+  );
+}

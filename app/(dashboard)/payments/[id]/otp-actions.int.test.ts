@@ -1,0 +1,121 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useDbHandle } from '@/db/client';
+import { testDatabaseKinds, type TestDb } from '@/db/testing';
+import { auditLog, otpAttempts, transactions, type Role } from '@/db/schema';
+import { insertUser } from '@/lib/auth/users';
+import { useProviders } from '@/lib/providers';
+import type { Sandbox } from '@/sandbox/server';
+import { startSandboxWithProviders } from '@/sandbox/testing';
+
+// Who is signed in is the one thing faked; role and account come from the database, the
+// provider calls go to the simulator.
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
+vi.mock('@/lib/auth/config', () => ({ auth: async () => session.current }));
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.44' }) }));
+vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
+const { resendOtpAction, sendWalletOtpAction } = await import('./otp-actions');
+
+let n = 0;
+const form = (fields: Record<string, string | number>) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.set(k, String(v));
+  return f;
+};
+
+describe.each(await testDatabaseKinds())('OTP console actions on $kind', ({ create }) => {
+  let t: TestDb;
+  let sandbox: Sandbox;
+  const ids: Partial<Record<Role, number>> = {};
+  const signIn = (role: Role | null) => {
+    session.current = role ? { user: { id: String(ids[role]), sessionVersion: 1 } } : null;
+  };
+  async function pendingJuspay() {
+    const txnId = `txn_act_${process.pid}_${++n}`;
+    const [row] = await t.handle.db
+      .insert(transactions)
+      .values({ provider: 'juspay', transactionId: txnId, status: 'PENDING_VBV', statusRank: 20, statusFamily: 'open', txnAt: new Date(), otpRefs: { challenge_id: `ch_${n}`, customer_id: 'cust_9' } })
+      .returning();
+    return row;
+  }
+  const resendForm = (id: number, extra: Record<string, string> = {}) => form({ transactionId: id, attemptKey: 'n0', reasonCode: 'not_received', reasonNote: '', ...extra });
+  const sendsTo = (txnId: string) => sandbox.control.transaction('juspay', txnId)?.sendRequests ?? 0;
+
+  beforeAll(async () => {
+    t = await create();
+    useDbHandle(t.handle);
+    for (const role of ['admin', 'finance', 'support'] as const) {
+      ids[role] = (await insertUser(t.handle.db, { email: `${role}@otp.payops.test`, role, password: 'a long enough password' })).id;
+    }
+    const started = await startSandboxWithProviders({ timeoutMs: 1500 });
+    sandbox = started.sandbox;
+    useProviders(started.providers());
+  });
+  beforeEach(() => signIn(null));
+  afterAll(async () => {
+    useProviders(undefined);
+    await sandbox?.close();
+    await t?.cleanup();
+  });
+
+  it.each(['support', 'admin'] as const)('lets %s resend, audited with who, role, address and reason', async (role) => {
+    signIn(role);
+    const p = await pendingJuspay();
+    const state = await resendOtpAction(null, resendForm(p.id, { reasonCode: 'other', reasonNote: 'asked on the phone' }));
+    expect(state).toMatchObject({ ok: true, outcome: 'sent', budget: { sent: 1, limit: 3, remaining: 2, source: 'provider' } });
+    expect(state.cooldownUntil).toEqual(expect.any(String));
+    expect(sendsTo(p.transactionId)).toBe(1);
+    const [audit] = await t.handle.db.select().from(auditLog).where(eq(auditLog.target, String(p.id)));
+    expect(audit).toMatchObject({ actor: `user:${ids[role]}`, actorRole: role, sourceIp: '192.0.2.44', action: 'otp.resend_requested', outcome: 'sent' });
+    expect(audit.details).toMatchObject({ channel: 'console', reason: 'Other: asked on the phone', providerRequestId: p.transactionId });
+  });
+
+  it('refuses finance (a replayed POST) and a signed-out caller: no provider call, no attempt; finance audited', async () => {
+    const p = await pendingJuspay();
+    signIn('finance');
+    expect(await resendOtpAction(null, resendForm(p.id))).toEqual({ ok: false, outcome: null, message: 'Your role does not allow this.' });
+    expect(await sendWalletOtpAction(null, resendForm(p.id, { cardAccountId: 'CAC1', enKashCardId: 'EKC1' }))).toMatchObject({ ok: false, outcome: null });
+    signIn(null);
+    expect(await resendOtpAction(null, resendForm(p.id))).toMatchObject({ ok: false, message: 'Sign in first.' });
+    expect(sendsTo(p.transactionId)).toBe(0);
+    expect(await t.handle.db.select().from(otpAttempts).where(eq(otpAttempts.transactionId, p.id))).toEqual([]);
+    const audit = await t.handle.db.select().from(auditLog).where(eq(auditLog.target, String(p.id)));
+    expect(audit.map((a) => [a.actor, a.action, a.outcome])).toEqual([
+      [`user:${ids.finance}`, 'otp.resend_requested', 'forbidden'],
+      [`user:${ids.finance}`, 'otp.wallet_otp_requested', 'forbidden'],
+    ]);
+  });
+
+  it('needs a reason, and a note for "Other"', async () => {
+    signIn('support');
+    const p = await pendingJuspay();
+    expect((await resendOtpAction(null, resendForm(p.id, { reasonCode: '' }))).fieldErrors).toHaveProperty('reasonCode');
+    expect((await resendOtpAction(null, resendForm(p.id, { reasonCode: 'other' }))).fieldErrors).toHaveProperty('reasonNote');
+    expect((await resendOtpAction(null, resendForm(p.id, { reasonNote: 'x'.repeat(201) }))).fieldErrors).toHaveProperty('reasonNote');
+    expect(sendsTo(p.transactionId)).toBe(0);
+  });
+
+  it('makes one provider call for a double submit of the same form, and refuses the next click in the cooldown', async () => {
+    signIn('support');
+    const p = await pendingJuspay();
+    const [a, b] = await Promise.all([resendOtpAction(null, resendForm(p.id)), resendOtpAction(null, resendForm(p.id))]);
+    expect([a.outcome, b.outcome]).toEqual(['sent', 'sent']);
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+    expect(sendsTo(p.transactionId)).toBe(1);
+    const next = await resendOtpAction(null, resendForm(p.id, { attemptKey: 'n1' }));
+    expect(next).toMatchObject({ ok: false, outcome: 'refused_cooldown', message: expect.stringMatching(/Try again in \d+ s/) });
+    expect(sendsTo(p.transactionId)).toBe(1);
+  });
+
+  it('sends a wallet transaction OTP with the card ids typed in, showing the masked mobile', async () => {
+    signIn('support');
+    const [p] = await t.handle.db
+      .insert(transactions)
+      .values({ provider: 'enkash', transactionId: `EKWAL${++n}`, status: 'PENDING_WITH_BANK', statusRank: 20, statusFamily: 'open', paymentMode: 'WALLET', txnAt: new Date() })
+      .returning();
+    const state = await sendWalletOtpAction(null, resendForm(p.id, { cardAccountId: 'CAC7975', enKashCardId: `EKC${n}` }));
+    expect(state).toMatchObject({ ok: true, outcome: 'sent', maskedMobile: '60XXXXXX11' });
+    expect(sandbox.control.transaction('enkash_wallet', `CAC7975:EKC${n}`)?.sendRequests).toBe(1);
+    expect((await sendWalletOtpAction(null, resendForm(p.id, { cardAccountId: '', enKashCardId: 'x' }))).fieldErrors).toHaveProperty('cardAccountId');
+  });
+});

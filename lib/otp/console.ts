@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { OtpKind } from '@/db/schema';
+import { storableText } from '@/lib/text';
+import type { AttemptResult } from './ledger';
+import { OTP_REASONS } from './reasons';
+
+
+const note = z
+  .string()
+  .trim()
+  .max(200, 'at most 200 characters')
+  .transform((v) => storableText(v).text);
+const providerId = z.string().trim().min(1, 'required').max(64).regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only');
+
+const form = z.object({
+  transactionId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  reasonCode: z.enum(Object.keys(OTP_REASONS) as [ReasonCode, ...ReasonCode[]], 'pick a reason'),
+  reasonNote: note.default(''),
+  // What the page saw when it rendered (see consoleIdempotencyKey).
+  attemptKey: z.string().regex(/^[\w-]{1,64}$/),
+  cardAccountId: providerId.optional(),
+  enKashCardId: providerId.optional(),
+});
+type ReasonCode = keyof typeof OTP_REASONS;
+
+/** The reason as recorded: the chosen one, with the note when there is one. */
+const withReason = ({ reasonCode, reasonNote, ...rest }: z.infer<typeof form>) => ({
+  ...rest,
+  reason: reasonNote ? `${OTP_REASONS[reasonCode]}: ${reasonNote}` : OTP_REASONS[reasonCode],
+});
+const otherNeedsNote = (v: z.infer<typeof form>) => v.reasonCode !== 'other' || v.reasonNote !== '';
+
+export const resendFormSchema = form.refine(otherNeedsNote, { path: ['reasonNote'], message: 'describe the reason' }).transform(withReason);
+export const walletOtpFormSchema = form
+  .required({ cardAccountId: true, enKashCardId: true })
+  .refine(otherNeedsNote, { path: ['reasonNote'], message: 'describe the reason' })
+  .transform(withReason);
+
+/**
+ * The console's idempotency key: the agent, the payment, the action and how many attempts the
+ * page had seen when it rendered. A double click, or two tabs opened on the same state, send the
+ * same key and make one provider call; after any attempt the page renders a new one.
+ */
+export function consoleIdempotencyKey(userId: number, transactionId: number, kind: OtpKind, attemptKey: string): string {
+  return `console:u${userId}:t${transactionId}:${kind}:${attemptKey}`;
+}
+
+/** What a console action answers its form: serialisable, never an OTP. */
+export interface OtpActionState {
+  ok: boolean;
+  outcome: AttemptResult['outcome'] | null;
+  message: string;
+  fieldErrors?: Record<string, string>;
+  budget?: { sent: number; limit: number; remaining: number; source: 'provider' | 'payops' };
+  cooldownUntil?: string | null;
+  maskedMobile?: string | null;
+  providerRequestId?: string | null;
+  replayed?: boolean;
+}
+
+export function actionState(r: AttemptResult): OtpActionState {
+  const { cooldownUntil, ...budget } = r.budget;
+  return {
+    ok: r.outcome === 'sent',
+    outcome: r.outcome,
+    message: r.replayed ? `${r.message} (This was the answer to the same request made moments ago, from a double click or another tab: nothing new was sent.)` : r.message,
+    budget,
+    cooldownUntil: cooldownUntil?.toISOString() ?? null,
+    maskedMobile: r.maskedMobile,
+    providerRequestId: r.providerRequestId,
+    replayed: r.replayed,
+  };
+}
