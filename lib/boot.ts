@@ -65,5 +65,6 @@ async function startDemo(handle: DbHandle, dataDir: string) {
   const port = process.env.PORT || '3000';
   console.log(`\n[payops] Demo sign-ins (embedded database only) at http://localhost:${port}/login`);
   for (const a of accounts) console.log(`[payops]   ${a.role.padEnd(8)} ${a.email.padEnd(22)} ${a.password}`);
+  console.log('[payops] A Juspay card payment waiting for its OTP (PENDING_VBV) was added just now: sign in as support, open it from the top of /payments, and try Resend OTP.');
   console.log('');
 }

@@ -4,7 +4,8 @@ import type { DbHandle } from '@/db/client';
 import type { Role } from '@/db/schema';
 import { generatePassword } from '@/lib/auth/password';
 import { countUsers, insertUser } from '@/lib/auth/users';
-import { normalizeEnkashNotify, sha256 } from '@/lib/payments/enkash-notify';
+import { normalizeEnkashNotify, sha256, type NormalizeResult } from '@/lib/payments/enkash-notify';
+import { normalizeJuspayWebhook } from '@/lib/payments/juspay-webhook';
 import { ingestClaim } from '@/lib/payments/ingest';
 import { ENKASH_PAYMENT_MODES } from '@/lib/payments/status';
 import { BANKS, FIRST_NAMES, LAST_NAMES, SCHEMES } from './names';
@@ -29,21 +30,58 @@ export async function seedDemo(handle: DbHandle, dataDir: string, payments = 300
     const accounts = ROLES_TO_SEED.map((role) => ({ email: `${role}@payops.local`, role, password: generatePassword() }));
     for (const a of accounts) await insertUser(handle.db, { ...a, name: `Demo ${a.role}` });
     fs.writeFileSync(accountsFile(dataDir), JSON.stringify(accounts, null, 2), { mode: 0o600 });
-    for (const body of demoNotifications(payments)) {
-      const normalized = normalizeEnkashNotify(body);
-      if (!normalized.ok) continue;
-      const text = JSON.stringify(normalized.claim.payload);
-      await ingestClaim(handle.db, normalized.claim, {
-        provider: 'enkash', sourceIp: '127.0.0.1', userAgent: 'payops-demo-seed', auth: 'ok',
-        bodySha256: sha256(text), bodyBytes: text.length, body: text, bodyTruncated: false, flags: [],
-      });
-    }
+    for (const body of demoNotifications(payments)) await ingestDemo(handle, normalizeEnkashNotify(body));
   }
+  await ingestDemo(handle, freshPendingJuspay());
   try {
     return JSON.parse(fs.readFileSync(accountsFile(dataDir), 'utf8')) as DemoAccount[];
   } catch {
     return null; // users were created some other way
   }
+}
+
+/** Posts one normalised demo notification through the real ingest path. */
+async function ingestDemo(handle: DbHandle, normalized: NormalizeResult): Promise<void> {
+  if (!normalized.ok) return;
+  const { claim } = normalized;
+  const text = JSON.stringify(claim.payload);
+  await ingestClaim(handle.db, claim, {
+    provider: claim.provider, sourceIp: '127.0.0.1', userAgent: 'payops-demo-seed', auth: 'ok',
+    bodySha256: sha256(text), bodyBytes: text.length, body: text, bodyTruncated: false, flags: [],
+  });
+}
+
+/**
+ * A Juspay card payment waiting for its OTP, created at every demo start: OTP actions are only
+ * offered within minutes of a payment, so older demo data could never show the console.
+ */
+function freshPendingJuspay(): NormalizeResult {
+  const now = new Date();
+  const n = now.getTime();
+  const uuid = `demo${n.toString(36)}`;
+  return normalizeJuspayWebhook({
+    id: `evt_V2_demo${n}`,
+    event_name: 'TXN_CREATED',
+    date_created: now.toISOString(),
+    content: {
+      order: {
+        id: `ordeh_demo${n}`,
+        order_id: `DOTP${n}`,
+        status: 'PENDING_VBV',
+        amount: '1499.50',
+        currency: 'INR',
+        date_created: now.toISOString(),
+        customer_id: 'cth_demo_customer',
+        txn_id: `payopsdemo-DOTP${n}-1`,
+        txn_uuid: uuid,
+        payment_method_type: 'CARD',
+        payment_method: 'VISA',
+        card: { card_brand: 'VISA', card_type: 'CREDIT', card_issuer: 'Axis Bank', last_four_digits: '2986', name_on_card: `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}` },
+        payment: { authentication: { params: { id: uuid, challenge_id: `ch_demo${n}`, auth_type: 'OTP', resend_otp_allowed: true } } },
+        txn_detail: { txn_id: `payopsdemo-DOTP${n}-1`, txn_uuid: uuid, status: 'PENDING_VBV', txn_amount: '1499.50', net_amount: '1499.50', currency: 'INR', created: now.toISOString() },
+      },
+    },
+  });
 }
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
