@@ -4,7 +4,13 @@ import { searchAudit, type AuditListRow, type AuditSearch } from '@/lib/audit/qu
 import { KeysetPager } from '@/app/_components/keyset-pager';
 import { DataTable } from '@/app/_components/data-table';
 
-const OUTCOME_FAMILY: Record<string, string> = { ok: 'success', failed: 'failed', refused: 'failed', refused_disabled: 'failed', throttled: 'failed' };
+const OUTCOME_FAMILY: Record<string, string> = { ok: 'success', sent: 'success', validated: 'success', confirmed: 'success', mismatch: 'failed' };
+
+/** Green for done, red for refused or failed, amber for anything else (pending, unknown). */
+function outcomeFamily(outcome: string): string {
+  if (OUTCOME_FAMILY[outcome]) return OUTCOME_FAMILY[outcome];
+  return /^(failed|forbidden|throttled|refused|provider_|rate_limited)/.test(outcome) ? 'failed' : 'open';
+}
 
 export async function AuditTable({ search }: { search: AuditSearch }) {
   const { rows, nextCursor } = await searchAudit(await getDb(), search);
@@ -39,7 +45,7 @@ function AuditRowView({ r }: { r: AuditListRow }) {
       <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-800">{r.action}</td>
       <td className="max-w-64 break-words px-3 py-2 text-slate-700">{r.target ?? <span className="text-slate-400">—</span>}</td>
       <td className="px-3 py-2">
-        <StatusBadge status={r.outcome} family={OUTCOME_FAMILY[r.outcome] ?? 'open'} />
+        <StatusBadge status={r.outcome} family={outcomeFamily(r.outcome)} />
       </td>
       <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">{r.sourceIp ?? '—'}</td>
       <td className="max-w-xs break-all px-3 py-2 font-mono text-xs text-slate-600">{details ?? <span className="text-slate-400">—</span>}</td>
