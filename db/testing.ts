@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDb, type DbHandle } from './client';
+import { sql } from 'drizzle-orm';
+import { openDb, queryRows, type DbHandle } from './client';
 import { migrateDb } from './migrate';
 
 /**
@@ -86,3 +87,9 @@ export function withDatabase(url: string, database: string): string {
 }
 
 const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+/** Every stored value of the given tables, as text: for "this never reaches the database" checks. */
+export async function dumpTables(db: DbHandle['db'], tables = ['transactions', 'payment_events', 'deliveries', 'audit_log']): Promise<string> {
+  const dumps = await Promise.all(tables.map((name) => queryRows<{ r: string }>(db, sql`SELECT row_to_json(x)::text AS r FROM ${sql.raw(name)} x`)));
+  return dumps.flat().map((row) => row.r).join('\n');
+}

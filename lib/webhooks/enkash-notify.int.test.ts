@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '@/db/client';
-import { testDatabaseKinds, type TestDb } from '@/db/testing';
+import { dumpTables, testDatabaseKinds, type TestDb } from '@/db/testing';
 import { DOCUMENTED_EXAMPLE, DOCUMENTED_TOKEN, exampleWith, notifyRequest } from '@/test/enkash';
 import { handleEnkashNotify, MAX_BODY_BYTES } from './enkash-notify';
 
@@ -17,12 +17,7 @@ describe.each(await testDatabaseKinds())('Enkash notify webhook on $kind', ({ cr
   const deliveriesOf = (id: string) =>
     rows<Record<string, any>>(sql`SELECT * FROM deliveries WHERE transaction_id = ${id} ORDER BY id`);
   const lastDelivery = async () => (await rows<Record<string, any>>(sql`SELECT * FROM deliveries ORDER BY id DESC LIMIT 1`))[0];
-  /** Every stored value of every table, as text: for "this never reaches the database" checks. */
-  const everything = async () => {
-    const tables = ['transactions', 'payment_events', 'deliveries', 'audit_log'];
-    const dumps = await Promise.all(tables.map((name) => rows(sql`SELECT row_to_json(x)::text AS r FROM ${sql.raw(name)} x`)));
-    return dumps.flat().map((r) => (r as { r: string }).r).join('\n');
-  };
+  const everything = () => dumpTables(t.handle.db);
 
   beforeAll(async () => {
     t = await create();

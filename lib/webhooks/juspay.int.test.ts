@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '@/db/client';
-import { testDatabaseKinds, type TestDb } from '@/db/testing';
+import { dumpTables, testDatabaseKinds, type TestDb } from '@/db/testing';
 import { JUSPAY_CARD_REFERENCE, JUSPAY_EVENT, basicAuth, juspayEvent, juspayRequest } from '@/test/juspay';
 import { MAX_BODY_BYTES } from './handle';
 import { JUSPAY_NOT_CONFIGURED, handleJuspayWebhook, rejectJuspayMethod, type JuspayCredentials, type JuspayDeps } from './juspay';
@@ -21,12 +21,7 @@ describe.each(await testDatabaseKinds())('Juspay webhook on $kind', ({ create })
     (await rows<Record<string, any>>(sql`SELECT * FROM transactions WHERE provider = 'juspay' AND transaction_id = ${id}`))[0];
   const deliveriesOf = (id: string) => rows<Record<string, any>>(sql`SELECT * FROM deliveries WHERE transaction_id = ${id} ORDER BY id`);
   const lastDelivery = async () => (await rows<Record<string, any>>(sql`SELECT * FROM deliveries ORDER BY id DESC LIMIT 1`))[0];
-  const everything = async () => {
-    const dumps = await Promise.all(
-      ['transactions', 'payment_events', 'deliveries'].map((name) => rows(sql`SELECT row_to_json(x)::text AS r FROM ${sql.raw(name)} x`)),
-    );
-    return dumps.flat().map((r) => (r as { r: string }).r).join('\n');
-  };
+  const everything = () => dumpTables(t.handle.db);
 
   beforeAll(async () => {
     t = await create();
