@@ -2,12 +2,8 @@ import NextAuth, { type DefaultSession } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/db/client';
 import { clientIp } from '@/lib/http/request';
+import { IDLE_SECONDS, refreshToken } from './session-token';
 import { verifySignIn } from './sign-in';
-
-/** Idle timeout: a session not used for this long ends. */
-export const IDLE_SECONDS = 30 * 60;
-/** Absolute lifetime: however active, a session ends this long after sign-in. */
-export const ABSOLUTE_SECONDS = 12 * 60 * 60;
 
 declare module 'next-auth' {
   interface Session {
@@ -48,16 +44,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      const now = Math.floor(Date.now() / 1000);
-      if (user) {
-        token.uid = user.id;
-        token.sv = user.sessionVersion;
-        token.authTime = now;
-      }
-      if (typeof token.authTime !== 'number' || now - token.authTime > ABSOLUTE_SECONDS) return null;
-      return token;
-    },
+    jwt: ({ token, user }) => refreshToken(token, user),
     session({ session, token }) {
       session.user.id = String(token.uid);
       session.user.sessionVersion = Number(token.sv);
