@@ -1,4 +1,4 @@
-import { ProviderError, type OtpSendResult, type OtpValidateResult } from '@/lib/providers/types';
+import { isProviderError, type ProviderError, type OtpSendResult, type OtpValidateResult } from '@/lib/providers/types';
 import type { ProviderAnswer } from './ledger';
 
 /**
@@ -31,16 +31,6 @@ export async function callProvider(call: () => Promise<OtpSendResult | OtpValida
     console.error(`[otp] provider call failed unexpectedly: ${scrub(err instanceof Error ? `${err.name}: ${err.message}` : String(err))}`);
     return { outcome: 'provider_error' };
   }
-}
-
-/**
- * Not `instanceof`: the clients live on globalThis (lib/providers/index.ts), built by whichever
- * Next bundle asked first, so their ProviderError may be another bundle's copy of the class.
- */
-function isProviderError(err: unknown): err is ProviderError {
-  if (err instanceof ProviderError) return true;
-  const e = err as Partial<ProviderError> | null;
-  return !!e && e.name === 'ProviderError' && typeof e.code === 'string' && typeof e.details === 'object' && e.details !== null;
 }
 
 export function answerForError(err: ProviderError): ProviderAnswer {

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { transactions, type Verification } from '@/db/schema';
 import { recordAudit, type AuditEntry } from '@/lib/audit/record';
-import type { ProviderError, Providers } from '@/lib/providers/types';
+import { isProviderError, type Providers } from '@/lib/providers/types';
 import { storableText, truncate } from '@/lib/text';
 import { statusInfo } from './status';
 
@@ -88,14 +88,6 @@ export async function verifyTransaction(
     await audit(tx, result);
     return result;
   });
-}
-
-/**
- * By shape, not `instanceof`: Next bundles server actions and route handlers separately, so the
- * client that threw may hold another copy of the ProviderError class than this module.
- */
-function isProviderError(err: unknown): err is ProviderError {
-  return err instanceof Error && err.name === 'ProviderError' && typeof (err as { code?: unknown }).code === 'string';
 }
 
 // What the status API said: a status, that it does not know the transaction, or nothing usable.

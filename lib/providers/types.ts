@@ -30,6 +30,16 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * By shape, not only `instanceof`: the clients live on globalThis (lib/providers/index.ts), built
+ * by whichever Next bundle asked first, so the error may be another bundle's copy of the class.
+ */
+export function isProviderError(err: unknown): err is ProviderError {
+  if (err instanceof ProviderError) return true;
+  const e = err as Partial<ProviderError> | null;
+  return !!e && e.name === 'ProviderError' && typeof e.code === 'string' && typeof e.details === 'object' && e.details !== null;
+}
+
 /** The outcome of sending an OTP (Enkash PG resend, Enkash Wallet generate, Juspay resend). */
 export interface OtpSendResult {
   provider: ProviderName;

@@ -9,6 +9,10 @@ import { handleEnkashNotify, rejectEnkashMethod, type NotifyDeps } from '@/lib/w
 
 export const dynamic = 'force-dynamic';
 
+// Configuration does not change while the process runs: decided once, not on every delivery.
+let enkashConfigured: boolean | undefined;
+const canVerify = () => (enkashConfigured ??= isConfigured(providersConfig(env()).enkash));
+
 const deps = (): NotifyDeps => ({
   db: getDb,
   secret: env().ENKASH_WEBHOOK_SECRET,
@@ -16,7 +20,7 @@ const deps = (): NotifyDeps => ({
   // Without Enkash credentials there is no one to ask: payments stay 'unconfirmed'.
   afterAccepted: ({ result }) => {
     const id = result.transactionRowId;
-    if (id !== null && isConfigured(providersConfig(env()).enkash)) after(() => verifyQuietly(getDb, getProviders, id));
+    if (id !== null && canVerify()) after(() => verifyQuietly(getDb, getProviders, id));
   },
 });
 
