@@ -373,7 +373,7 @@ async function main(): Promise<number> {
     console.error(`${redactUrl(url)} has no transactions table: ${seedFirst}`);
     return 1;
   }
-  await migrateDb({ db, kind: 'postgres', close: async () => {} }, url);
+  await migrateDb({ db, kind: 'postgres' }, url);
 
   const [{ n, size, version }] = (
     await pool.query<{ n: number; size: string; version: string }>(

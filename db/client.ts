@@ -3,12 +3,14 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { env } from '@/lib/env';
+import { createPool, DbVitals, drizzlePool } from './postgres';
 import * as schema from './schema';
+
+export { DbVitals };
 
 export type Schema = typeof schema;
 // Both drivers share drizzle's PgDatabase; typing against it keeps every builder method callable.
@@ -38,7 +40,10 @@ export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 export interface DbHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
-  close(): Promise<void>;
+  /** How the database has been answering this process (liveness reads it). */
+  vitals: DbVitals;
+  /** Closes the database; a Postgres pool gives up waiting for busy clients after `deadlineMs`. */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -51,19 +56,17 @@ export interface OpenOptions {
 /** Opens Postgres when a URL is given, otherwise embedded PGlite in `dataDir`. */
 export async function openDb(options: OpenOptions): Promise<DbHandle> {
   const timeoutMs = options.timeoutMs ?? 4000;
+  const vitals = new DbVitals();
   if (options.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolMax ?? 10,
-      connectionTimeoutMillis: Math.min(timeoutMs, 2000),
-      // Client-side deadline: a database that stops answering must not hold a request open.
-      query_timeout: timeoutMs,
-      statement_timeout: timeoutMs,
-      idleTimeoutMillis: 30_000,
-    });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
-    pool.on('error', (err) => console.error(`[db] idle connection error: ${err.message}`));
-    return { db: drizzlePg(pool, { schema }) as unknown as Db, kind: 'postgres', close: () => pool.end() };
+    const pool = createPool({ url: options.databaseUrl, poolMax: options.poolMax ?? 10, timeoutMs, vitals });
+    let closing: Promise<void> | undefined;
+    return {
+      db: drizzlePool(pool, vitals) as unknown as Db,
+      kind: 'postgres',
+      vitals,
+      // pool.end() waits for every checked-out client; the deadline stops a stall holding shutdown.
+      close: (deadlineMs = 3000) => (closing ??= withDeadline(pool.end(), deadlineMs)),
+    };
   }
   // 'memory://' keeps PGlite in memory (tests); a directory is locked to this process.
   const inMemory = options.dataDir === 'memory://';
@@ -75,6 +78,7 @@ export async function openDb(options: OpenOptions): Promise<DbHandle> {
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: 'pglite',
+      vitals,
       close: async () => {
         if (closed) return;
         closed = true;
@@ -173,4 +177,16 @@ export async function closeDb(): Promise<void> {
   const opening = holder[GLOBAL_KEY];
   delete holder[GLOBAL_KEY];
   if (opening) await (await opening).close();
+}
+
+/** Resolves when `work` settles or after `ms`, whichever comes first; never rejects. */
+function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.then(() => {}, () => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

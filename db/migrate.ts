@@ -12,7 +12,7 @@ export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db', 'migrations');
  * Applies the committed migrations. On Postgres, several app instances may boot at once:
  * an advisory lock on one dedicated connection lets exactly one of them migrate.
  */
-export async function migrateDb(handle: DbHandle, databaseUrl?: string): Promise<void> {
+export async function migrateDb(handle: Pick<DbHandle, 'db' | 'kind'>, databaseUrl?: string): Promise<void> {
   if (handle.kind === 'pglite') {
     await migratePglite(handle.db as unknown as PgliteDatabase<Schema>, { migrationsFolder: MIGRATIONS_FOLDER });
     return;

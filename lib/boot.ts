@@ -39,6 +39,12 @@ export async function boot(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[payops] ${signal}: closing the database`);
+    // A stalled database must not hold the process: the pool stops waiting after 3 s, and
+    // whatever else hangs is cut at 8 s, inside an orchestrator's usual 10 s grace period.
+    setTimeout(() => {
+      console.error(`[payops] ${signal}: shutdown did not finish in 8 s; exiting`);
+      process.exit(1);
+    }, 8000).unref();
     await closeDb().catch((err) => console.error('[payops] close failed', err));
     process.exit(0);
   };

@@ -16,6 +16,8 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   // Past this a query is abandoned and the caller answers 503, so a provider retries.
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+  // /api/health/live answers 503 once every database call has failed for this long.
+  LIVENESS_DB_FAILURE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   ENKASH_WEBHOOK_SECRET: optionalText,
   // HTTP Basic credentials Juspay's webhooks carry (set in the Juspay dashboard).
   JUSPAY_WEBHOOK_USERNAME: optionalText,

@@ -28,3 +28,34 @@ export async function checkDatabase(open: () => Promise<DbHandle>, deadlineMs = 
     return { status: 'unavailable', database: { kind, ok: false, latencyMs: null, error } };
   }
 }
+
+export interface Liveness {
+  status: 'ok' | 'failing';
+  /** Seconds every database call of this process has been failing (0 while it answers). */
+  databaseFailingSeconds: number;
+}
+
+/**
+ * Liveness that tells the truth: the process answering is not enough when it cannot serve. Once
+ * every database call of this instance has failed for longer than `boundMs` (a pool wedged by a
+ * stall, a connection that never came back) the instance reports failing, so an orchestrator
+ * restarts it. No I/O on this path: when the last word is a failure, a background probe asks the
+ * database again, so an idle instance whose database came back stops failing by itself.
+ */
+export function checkLiveness(handle: Pick<DbHandle, 'db' | 'vitals'>, boundMs: number): Liveness {
+  const failingMs = handle.vitals.failingForMs();
+  if (failingMs > 0) probeInBackground(handle);
+  return { status: failingMs > boundMs ? 'failing' : 'ok', databaseFailingSeconds: Math.floor(failingMs / 1000) };
+}
+
+const probing = new WeakSet<object>();
+
+function probeInBackground(handle: Pick<DbHandle, 'db' | 'vitals'>) {
+  if (probing.has(handle.vitals)) return;
+  probing.add(handle.vitals);
+  handle.db
+    .execute(sql`SELECT 1`)
+    .then(() => handle.vitals.ok())
+    .catch((err) => handle.vitals.fail(err))
+    .finally(() => probing.delete(handle.vitals));
+}
