@@ -109,6 +109,13 @@ export async function safeTransaction<T>(
     throw err;
   }
   let unknownState = false;
+  // A connection that dies between two statements emits 'error' on a checked-out client, which
+  // pg-pool does not listen for: unheard, it would crash the process.
+  const onError = (err: Error) => {
+    unknownState = true;
+    vitals.fail(err);
+  };
+  client.on('error', onError);
   const query = client.query;
   // Every statement of the transaction (drizzle's and ours) passes here, so none goes unseen.
   client.query = ((...args: Parameters<typeof query>) => {
@@ -144,7 +151,10 @@ export async function safeTransaction<T>(
     throw err;
   } finally {
     client.query = query;
-    // release(true) destroys the connection; the server rolls back whatever it held.
+    // release(true) destroys the connection; the server rolls back whatever it held. A destroyed
+    // client keeps a listener, since its socket may still report the error that ended it.
+    if (unknownState) client.on('error', () => {});
+    client.off('error', onError);
     client.release(unknownState ? true : undefined);
   }
 }
