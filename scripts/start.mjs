@@ -20,6 +20,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     stopping = true;
     sandbox?.kill(signal);
     server.kill(signal);
+    // The server bounds its own shutdown (lib/boot.ts); this is the last resort within 10 s.
+    setTimeout(() => server.kill('SIGKILL'), 9500).unref();
   });
 }
 server.on('exit', (code, signal) => {
