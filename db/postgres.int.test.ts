@@ -125,7 +125,7 @@ describe.skipIf(!(await postgresReachable()))('transactions through a connection
   it('a session left in a transaction by a vanished client is ended by the server', async () => {
     // A raw client through the proxy opens a transaction, then the network hangs and the client
     // gives up; the proxy keeps the server side open, as a partition would.
-    const client = new pg.Client({ connectionString: (db.db.$client as pg.Pool).options.connectionString, idle_in_transaction_session_timeout: 1000 });
+    const client = new pg.Client({ connectionString: ((db.db as unknown as { $client: pg.Pool }).$client).options.connectionString, idle_in_transaction_session_timeout: 1000 });
     await client.connect();
     client.on('error', () => {});
     const [{ pid: orphan }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
