@@ -13,7 +13,14 @@ import { env, startupProblems, startupWarnings } from './env';
  * is not closed runs crash recovery on every restart.
  */
 export async function boot(): Promise<void> {
-  const e = env();
+  let e: ReturnType<typeof env>;
+  try {
+    e = env();
+  } catch (err) {
+    // Otherwise Next logs the failed hook and serves every request a 500, for ever.
+    console.error(`\n[payops] REFUSING TO START: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   const problems = startupProblems(e);
   if (problems.length) {
     for (const p of problems) console.error(`\n[payops] REFUSING TO START: ${p}\n`);
