@@ -9,6 +9,8 @@ import { useProviders, type Providers } from '@/lib/providers';
 import type { Sandbox } from '@/sandbox/server';
 import { SANDBOX_TEST_OTP } from '@/sandbox/state';
 import { startSandboxWithProviders } from '@/sandbox/testing';
+import { handleJuspayWebhook } from '@/lib/webhooks/juspay';
+import { basicAuth, juspayEvent, juspayRequest } from '@/test/juspay';
 
 // The OTP proxy end to end: the real route modules, a real database, the real provider clients
 // talking to the provider simulator over HTTP. Only the limits are set per test. The client
@@ -194,6 +196,41 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
     expect(dump).toContain(body.challengeId); // the dump does hold what was stored…
     expect(dump).not.toContain(DISTINCTIVE_OTP); // …and never the OTP
     expect(logged.join('\n')).not.toContain(DISTINCTIVE_OTP);
+  });
+
+  it("finds a Juspay payment by its txn_uuid too: one payment, one budget, one window, whichever id the checkout sends", async () => {
+    const order = fresh('AL');
+    const txnId = `payopsdemo-${order}-1`;
+    const uuid = `uuid${order}`;
+    // The payment as the webhook records it: txn_id X, txn_uuid U, its challenge and customer.
+    const delivered = await handleJuspayWebhook(
+      juspayRequest(juspayEvent({ id: `evt_${order}`, txn: order, txnDetail: { created: new Date().toISOString() } }), { authorization: basicAuth('u', 'p') }),
+      { db: async () => db(), credentials: { username: 'u', password: 'p', required: true } },
+    );
+    expect(delivered.status).toBe(200);
+    const [payment] = await db().select().from(transactions).where(and(eq(transactions.provider, 'juspay'), eq(transactions.transactionId, txnId)));
+
+    const answers = [];
+    for (const id of [uuid, txnId, uuid, txnId]) answers.push(await (await call('resend', { provider: 'juspay', transactionId: id })).json());
+    expect(answers.map((a) => a.outcome)).toEqual(['sent', 'sent', 'sent', 'refused_payment_limit']);
+    expect(answers[2].budget).toMatchObject({ sent: 3, remaining: 0 });
+    // No second payment for the alias, and every attempt on the one there is.
+    expect(await db().select().from(transactions).where(eq(transactions.transactionId, uuid))).toEqual([]);
+    const attempts = await db().select().from(otpAttempts).where(eq(otpAttempts.transactionId, payment.id));
+    expect(attempts).toHaveLength(4);
+    // Juspay is called with its own id of the attempt, whichever id was given.
+    expect(sends('juspay', uuid)).toBe(3);
+  });
+
+  it('refuses ids longer than 128 characters with 400 and records nothing', async () => {
+    const long = 'x'.repeat(129);
+    for (const body of [juspay(long), { ...juspay(), challengeId: long }, { ...juspay(), customerId: long }, { provider: 'enkash', transactionId: long }]) {
+      const res = await call('resend', body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_input');
+    }
+    expect(await db().select().from(transactions).where(eq(transactions.transactionId, long))).toEqual([]);
+    expect((await call('resend', { ...juspay(), transactionId: `${fresh('y')}`.padEnd(128, 'y') })).status).toBe(200);
   });
 
   /** The idempotency key of the one attempt on a payment. */
