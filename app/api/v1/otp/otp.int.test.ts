@@ -82,7 +82,8 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
     expect(sends('juspay', body.transactionId)).toBe(1);
     const [row] = await db().select().from(transactions).where(and(eq(transactions.provider, 'juspay'), eq(transactions.transactionId, body.transactionId)));
     expect(row).toMatchObject({ status: 'PENDING_VBV', statusFamily: 'open', otpRefs: { challenge_id: body.challengeId, customer_id: 'cust_1122' } });
-    const [audit] = await db().select().from(auditLog).where(eq(auditLog.target, String(row.id)));
+    const [reserved, audit] = await db().select().from(auditLog).where(eq(auditLog.target, String(row.id))).orderBy(auditLog.id);
+    expect(reserved).toMatchObject({ actor: 'api', actorRole: 'api', action: 'otp.resend_requested', outcome: 'reserved', sourceIp: '198.51.100.23' });
     expect(audit).toMatchObject({ actor: 'api', actorRole: 'api', action: 'otp.resend_requested', outcome: 'sent', sourceIp: '198.51.100.23' });
     expect(audit.details).toMatchObject({ provider: 'juspay', channel: 'api', reason: 'customer asked', providerRequestId: body.transactionId, budget: { sent: 1, limit: 3, remaining: 2 } });
   });
@@ -138,8 +139,8 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
       const answer = await res.json();
       expect(answer, c.mode).toMatchObject({ outcome: c.outcome, budget: { sent: 1, remaining: 2 }, error: { message: expect.stringMatching(c.words) } });
       const [attempt] = await db().select().from(otpAttempts).where(eq(otpAttempts.idempotencyKey, (await attemptKeyOf(body.transactionId))!));
-      const audit = await db().select().from(auditLog).where(eq(auditLog.target, String(attempt.transactionId)));
-      expect(audit.map((a) => a.outcome)).toEqual([c.outcome]);
+      const audit = await db().select().from(auditLog).where(eq(auditLog.target, String(attempt.transactionId))).orderBy(auditLog.id);
+      expect(audit.map((a) => a.outcome)).toEqual(['reserved', c.outcome]);
     }
   });
 
