@@ -153,16 +153,15 @@ export async function closeStaleAttempts(
   params: { transactionId?: number; olderThanMs?: number; limit?: number } = {},
 ): Promise<OtpAttempt[]> {
   const olderThanMs = params.olderThanMs ?? staleAttemptMs();
+  const waiting = and(
+    isNull(otpAttempts.outcome),
+    sql`${otpAttempts.createdAt} < now() - make_interval(secs => ${olderThanMs / 1000})`,
+    params.transactionId === undefined ? undefined : eq(otpAttempts.transactionId, params.transactionId),
+  );
   const stale = db
     .select({ id: otpAttempts.id })
     .from(otpAttempts)
-    .where(
-      and(
-        isNull(otpAttempts.outcome),
-        sql`${otpAttempts.createdAt} < now() - make_interval(secs => ${olderThanMs / 1000})`,
-        params.transactionId === undefined ? undefined : eq(otpAttempts.transactionId, params.transactionId),
-      ),
-    )
+    .where(waiting)
     .orderBy(otpAttempts.id)
     .limit(params.limit ?? 500)
     .for('update', { skipLocked: true });
@@ -197,8 +196,11 @@ export async function closeStaleAttempts(
     }
     return closed;
   };
-  // Inside the caller's transaction when there is one (beginAttempt), else a transaction of its own.
-  return db instanceof PgTransaction ? close(db) : db.transaction(close);
+  // Inside the caller's transaction when there is one (beginAttempt). Otherwise (a page view, the
+  // sweep) one indexed look first, so the usual case, nothing to close, opens no transaction.
+  if (db instanceof PgTransaction) return close(db);
+  const [any] = await db.select({ id: otpAttempts.id }).from(otpAttempts).where(waiting).limit(1);
+  return any ? db.transaction(close) : [];
 }
 
 async function reserveSend(tx: DbOrTx, transactionId: number, limits: OtpLimits): Promise<void> {
