@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { DbHandle } from '@/db/client';
 import { seedDemo } from './demo/seed';
+import { startOtpSweep } from './otp/sweep';
 import { env, startupProblems, startupWarnings } from './env';
 
 /**
@@ -40,6 +41,7 @@ export async function boot(): Promise<void> {
   }
   if (handle.kind === 'pglite') await startDemo(handle, e.DATA_DIR);
   console.log(`[payops] database: ${handle.kind === 'pglite' ? `embedded PGlite in ${e.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}; migrations applied`);
+  startOtpSweep();
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -56,3 +56,40 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+// SQLSTATE classes meaning "the database will never accept this data", whoever retries it:
+// data exception (a date or number out of range, a NUL, a bad escape), integrity constraint,
+// program limit (a value too large to index). Unavailability (08, 53, 57…) is not among them.
+const DATA_ERROR_CLASSES: Record<string, string> = {
+  '22': 'data exception',
+  '23': 'integrity constraint violation',
+  '54': 'program limit exceeded',
+};
+
+export interface DatabaseDataError {
+  /** The five-character SQLSTATE, e.g. 22008. */
+  sqlstate: string;
+  /** Its class in words, e.g. "data exception". */
+  className: string;
+  /** For the log: the table, column or constraint the database named, e.g. ` (table deliveries)`; never a value. */
+  where: string;
+}
+
+/**
+ * The SQLSTATE of an error that means "this data cannot be stored" (see DATA_ERROR_CLASSES),
+ * looked for through the `cause` chain (drizzle wraps driver errors); null for anything else.
+ * Only the code is returned: the driver's message can quote the values it refused.
+ */
+export function databaseDataError(err: unknown): DatabaseDataError | null {
+  if (isDatabaseUnavailable(err)) return null;
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, table, column, constraint } = e as Record<string, unknown>;
+    if (typeof code === 'string' && /^[0-9][0-9A-Z]{4}$/.test(code)) {
+      const className = DATA_ERROR_CLASSES[code.slice(0, 2)];
+      if (!className) return null;
+      const names = Object.entries({ table, column, constraint }).filter(([, v]) => typeof v === 'string' && v !== '');
+      return { sqlstate: code, className, where: names.length ? ` (${names.map(([k, v]) => `${k} ${v}`).join(', ')})` : '' };
+    }
+  }
+  return null;
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatIst, istDayRange, parseProviderTime, toIsoIst } from './time';
+import { formatIst, isStorableInstant, istDayRange, parseProviderTime, toIsoIst } from './time';
 
 const iso = (input: unknown) => parseProviderTime(input)?.toISOString() ?? null;
 
@@ -35,8 +35,38 @@ describe('parseProviderTime', () => {
     expect(iso('1900-02-29 12:00:00')).toBeNull();
   });
 
-  it('does not map two-digit years to the 1900s', () => {
-    expect(iso('0050-06-01T00:00:00Z')).toBe('0050-06-01T00:00:00.000Z');
+  it('does not map two-digit years to the 1900s (it refuses them: out of range)', () => {
+    expect(iso('0050-06-01T00:00:00Z')).toBeNull();
+    expect(iso('1950-06-01T00:00:00Z')).toBe('1950-06-01T00:00:00.000Z');
+  });
+
+  // Issue 7: these passed and then Postgres refused them, so the delivery answered 500 unrecorded.
+  it.each(['0000-01-01 00:00:00', '0000-06-15T12:00:00Z', '0001-01-01 05:29:59', '0001-01-01 05:30:00', '9999-12-31 23:59:59-23:59', '9999-12-31T23:59:59Z'])(
+    'refuses %j, which the database cannot store',
+    (input) => {
+      expect(parseProviderTime(input)).toBeNull();
+    },
+  );
+
+  it('accepts the first storable instant, in UTC and in IST, and nothing before it', () => {
+    // The year must be 1000+ both in UTC and in India time.
+    expect(iso('1000-01-01 05:30:00')).toBe('1000-01-01T00:00:00.000Z');
+    expect(iso('1000-01-01T00:00:00Z')).toBe('1000-01-01T00:00:00.000Z');
+    expect(iso('1000-01-01 05:29:59.999')).toBeNull(); // 0999 in UTC
+    expect(iso('0999-12-31T23:59:59.999Z')).toBeNull();
+    // The written year is not what counts, the instant is: 0999 at -05:00 is 1000 in UTC and IST.
+    expect(iso('0999-12-31T20:00:00-05:00')).toBe('1000-01-01T01:00:00.000Z');
+    expect(iso('1000-01-01T00:00:00+00:01')).toBeNull();
+  });
+
+  it('accepts the last storable instant, in UTC and in IST, and nothing after it', () => {
+    expect(iso('9998-12-31 23:59:59.999')).toBe('9998-12-31T18:29:59.999Z');
+    expect(iso('9998-12-31T18:29:59.999Z')).toBe('9998-12-31T18:29:59.999Z');
+    expect(iso('9998-12-31T18:30:00Z')).toBeNull(); // 9999 in IST
+    expect(iso('9999-01-01 00:00:00')).toBeNull();
+    expect(iso('9998-12-31T23:59:59-23:59')).toBeNull(); // 9999 in UTC once shifted
+    expect(iso('9999-01-01T04:00:00+23:59')).toBe('9998-12-31T04:01:00.000Z'); // written 9999, 9998 in UTC and IST
+    expect(iso('9999-01-02T04:00:00+23:59')).toBeNull();
   });
 
   it.each([
@@ -70,6 +100,20 @@ describe('parseProviderTime', () => {
 
   it.each([null, undefined, 1738916997652, new Date(0), {}])('refuses a non-string %s', (input) => {
     expect(parseProviderTime(input)).toBeNull();
+  });
+});
+
+describe('isStorableInstant', () => {
+  it('checks the year in UTC and in IST', () => {
+    expect(isStorableInstant(Date.parse('1000-01-01T00:00:00Z'))).toBe(true);
+    expect(isStorableInstant(Date.parse('1000-01-01T00:00:00Z') - 1)).toBe(false);
+    expect(isStorableInstant(Date.parse('9998-12-31T18:29:59.999Z'))).toBe(true);
+    expect(isStorableInstant(Date.parse('9998-12-31T18:30:00Z'))).toBe(false);
+    expect(isStorableInstant(Date.now())).toBe(true);
+  });
+
+  it.each([Number.NaN, Infinity, -Infinity, 8.64e15 + 1, -8.64e15])('refuses %s', (ms) => {
+    expect(isStorableInstant(ms)).toBe(false);
   });
 });
 
@@ -123,6 +167,15 @@ describe('istDayRange', () => {
 
   it('handles the last day of a leap February', () => {
     expect(istDayRange('2024-02-29')?.end.toISOString()).toBe('2024-02-29T18:30:00.000Z');
+  });
+
+  it('refuses a day whose edges the database could not store', () => {
+    expect(istDayRange('0001-01-01')).toBeNull();
+    expect(istDayRange('1000-01-01')).toBeNull(); // starts at 0999-12-31T18:30Z
+    expect(istDayRange('1000-01-02')?.start.toISOString()).toBe('1000-01-01T18:30:00.000Z');
+    expect(istDayRange('9998-12-30')?.end.toISOString()).toBe('9998-12-30T18:30:00.000Z');
+    expect(istDayRange('9998-12-31')).toBeNull(); // ends at midnight IST of 9999
+    expect(istDayRange('9999-12-31')).toBeNull();
   });
 
   it.each(['2025-02-30', '2025-13-01', '2025-2-7', '2025-02-07 00:00:00', '', 'today'])('refuses %j', (day) => {

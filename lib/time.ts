@@ -11,10 +11,28 @@ const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+// The years an instant PayOps stores may fall in, both in UTC and in IST. Postgres holds no
+// year 0 and a Date serialises 10000+ as `+010000-…`, which Postgres refuses; a zone shift moves
+// an edge instant across a year, so the range keeps a year clear of both ends.
+export const EARLIEST_YEAR = 1000;
+export const LATEST_YEAR = 9998;
+
+/** True when the instant's year is within EARLIEST_YEAR–LATEST_YEAR in UTC and in IST. */
+export function isStorableInstant(ms: number): boolean {
+  if (!Number.isFinite(ms)) return false;
+  const inRange = (t: number) => {
+    const year = new Date(t).getUTCFullYear();
+    return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
+  };
+  return inRange(ms) && inRange(ms + IST_OFFSET_MS);
+}
+
 /**
  * Reads a provider timestamp. A time without a zone is India time: Enkash documents
  * `txnDate` as `YYYY-MM-DD HH:mm:ss` with no offset (reference/enkash-pg-payment-notify-request.txt).
- * An explicit `Z` or `±HH:MM` is honoured. Anything invalid gives null.
+ * An explicit `Z` or `±HH:MM` is honoured. Anything invalid gives null, and so does an instant
+ * outside the storable years (isStorableInstant): a provider time must never be one the
+ * database refuses.
  */
 export function parseProviderTime(input: unknown): Date | null {
   if (typeof input !== 'string') return null;
@@ -41,7 +59,8 @@ export function parseProviderTime(input: unknown): Date | null {
   // Milliseconds only: a Date cannot hold more, so extra fraction digits are truncated.
   const ms = Number(fraction.slice(0, 3).padEnd(3, '0'));
   const local = dayStart + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
-  return new Date(local - offsetMinutes * 60_000);
+  const instant = local - offsetMinutes * 60_000;
+  return isStorableInstant(instant) ? new Date(instant) : null;
 }
 
 /** `07 Feb 2025, 14:00:05 IST` — for people. */
@@ -58,13 +77,17 @@ export function toIsoIst(date: Date): string {
   return `${t.yearPadded}-${pad(t.month, 2)}-${t.day}T${t.hour}:${t.minute}:${t.second}${ms}+05:30`;
 }
 
-/** The whole IST day `YYYY-MM-DD` as [start, end): midnight IST to the next midnight IST. */
+/**
+ * The whole IST day `YYYY-MM-DD` as [start, end): midnight IST to the next midnight IST. Null for
+ * a day whose edges are not storable instants, since the range goes into a query.
+ */
 export function istDayRange(day: string): { start: Date; end: Date } | null {
   const m = typeof day === 'string' ? DAY.exec(day) : null;
   if (!m) return null;
   const dayStart = utcDayStart(Number(m[1]), Number(m[2]), Number(m[3]));
   if (dayStart === null) return null;
   const start = dayStart - IST_OFFSET_MS;
+  if (!isStorableInstant(start) || !isStorableInstant(start + DAY_MS)) return null;
   return { start: new Date(start), end: new Date(start + DAY_MS) };
 }
 

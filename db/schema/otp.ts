@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { transactions } from './transactions';
 
@@ -41,6 +42,8 @@ export const OTP_OUTCOMES = [
   'provider_refused',
   'provider_error',
   'provider_timeout_unknown',
+  // Reserved, but no outcome was recorded in time (PayOps stopped mid-call): closed by lib/otp/ledger.ts.
+  'outcome_unknown',
 ] as const;
 export type OtpOutcome = (typeof OTP_OUTCOMES)[number];
 
@@ -72,7 +75,12 @@ export const otpAttempts = pgTable(
     createdAt: at('created_at').notNull().defaultNow(),
     finishedAt: at('finished_at'),
   },
-  (t) => [uniqueIndex('otp_attempts_idempotency_key_uq').on(t.idempotencyKey), index('otp_attempts_transaction_idx').on(t.transactionId, t.id)],
+  (t) => [
+    uniqueIndex('otp_attempts_idempotency_key_uq').on(t.idempotencyKey),
+    index('otp_attempts_transaction_idx').on(t.transactionId, t.id),
+    // The periodic close of attempts left waiting reads only these: few rows, whatever the table's size.
+    index('otp_attempts_waiting_idx').on(t.createdAt).where(sql`${t.outcome} IS NULL`),
+  ],
 );
 
 export type OtpAttempt = typeof otpAttempts.$inferSelect;

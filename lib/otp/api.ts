@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { transactions, type Transaction } from '@/db/schema';
@@ -58,24 +58,47 @@ export function apiIdempotencyKey(req: Request): string {
  * with the call fill its otp_refs where they are empty; stored ones are never overwritten.
  */
 export async function recordApiTransaction(db: Db, body: OtpApiBody, refs: OtpRefs): Promise<Transaction> {
+  const columns = refsToColumns(refs);
+  const known = await findApiTransaction(db, body.provider, body.transactionId);
+  if (known) return fillRefs(db, known, columns);
   const status = body.provider === 'juspay' ? 'PENDING_VBV' : 'CREATED';
   const info = statusInfo(body.provider, status);
-  const columns = refsToColumns(refs);
   const [inserted] = await db
     .insert(transactions)
     .values({ provider: body.provider, transactionId: body.transactionId, status, statusRank: info.rank, statusFamily: info.family, txnAt: sql`now()`, otpRefs: columns, lastEffect: 'created' })
     .onConflictDoNothing()
     .returning();
   if (inserted) return inserted;
-  const where = and(eq(transactions.provider, body.provider), eq(transactions.transactionId, body.transactionId));
+  // Recorded meanwhile by a concurrent call or delivery.
+  return fillRefs(db, (await findApiTransaction(db, body.provider, body.transactionId))!, columns);
+}
+
+/**
+ * The payment an id given to the OTP proxy names. Juspay knows an attempt by two ids, its txn_id
+ * (PayOps' transaction_id) and its txn_uuid (kept as unique_transaction_id and otp_refs.txn_uuid;
+ * the indexed column is the one searched), and a checkout may send either: both must find the
+ * one payment, or the alias would get a budget and window of its own. A row whose own id matches
+ * comes first, so a caller that keeps to one id keeps to one row.
+ */
+export async function findApiTransaction(db: Db, provider: OtpApiBody['provider'], id: string): Promise<Transaction | undefined> {
+  const byId = eq(transactions.transactionId, id);
+  const [row] = await db
+    .select()
+    .from(transactions)
+    .where(and(eq(transactions.provider, provider), provider === 'juspay' ? or(byId, eq(transactions.uniqueTransactionId, id)) : byId))
+    .orderBy(sql`${transactions.transactionId} = ${id} DESC`, asc(transactions.id))
+    .limit(1);
+  return row;
+}
+
+/** Ids given with a call fill the payment's empty otp_refs; stored ones are never overwritten. */
+async function fillRefs(db: Db, t: Transaction, columns: Record<string, string>): Promise<Transaction> {
   const [filled] = await db
     .update(transactions)
     .set({ otpRefs: sql`${JSON.stringify(columns)}::jsonb || ${transactions.otpRefs}` })
-    .where(and(where, sql`NOT ${transactions.otpRefs} @> ${JSON.stringify(columns)}::jsonb`))
+    .where(and(eq(transactions.id, t.id), sql`NOT ${transactions.otpRefs} @> ${JSON.stringify(columns)}::jsonb`))
     .returning();
-  if (filled) return filled;
-  const [existing] = await db.select().from(transactions).where(where);
-  return existing;
+  return filled ?? t;
 }
 
 /** The proxy's answer: the outcome, the budget left, when to retry; `error` too when it is not a 200. */

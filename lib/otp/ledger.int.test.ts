@@ -40,7 +40,7 @@ describe.each(await testDatabaseKinds())('OTP limits on $kind', ({ create }) => 
   }
   const resend = (providers: Providers, id: number, key: string, limits = LIMITS, caller = agent(1)) =>
     requestOtp(db(), providers, { transactionId: id, kind: 'resend', reason: 'customer did not receive it', idempotencyKey: key }, caller, limits);
-  const auditFor = (id: number) => db().select().from(auditLog).where(eq(auditLog.target, String(id)));
+  const auditFor = (id: number) => db().select().from(auditLog).where(eq(auditLog.target, String(id))).orderBy(auditLog.id);
 
   beforeAll(async () => {
     t = await create();
@@ -63,11 +63,13 @@ describe.each(await testDatabaseKinds())('OTP limits on $kind', ({ create }) => 
     const [window] = await db().select().from(otpRateWindows).where(eq(otpRateWindows.key, 'agent:1'));
     expect(window.count).toBe(3);
     const audit = await auditFor(id);
-    expect(audit).toHaveLength(20);
+    // Each of the 3 sends twice (with its reservation, then with its outcome); each refusal once.
+    expect(audit).toHaveLength(23);
     expect(audit.every((a) => a.action === 'otp.resend_requested' && a.actor === 'user:1' && a.actorRole === 'support' && a.sourceIp === '203.0.113.7')).toBe(true);
+    expect(audit.filter((a) => a.outcome === 'reserved')).toHaveLength(3);
     expect(audit.filter((a) => a.outcome === 'sent')).toHaveLength(3);
     expect(audit.find((a) => a.outcome === 'sent')!.details).toMatchObject({ provider: 'juspay', reason: 'customer did not receive it', providerRequestId: 'req', budget: { limit: 3 } });
-    expect(audit.find((a) => a.outcome !== 'sent')!.details).toMatchObject({ providerRequestId: null, budget: { sent: 3, limit: 3, remaining: 0 } });
+    expect(audit.find((a) => a.outcome === 'refused_payment_limit')!.details).toMatchObject({ providerRequestId: null, budget: { sent: 3, limit: 3, remaining: 0 } });
   });
 
   it('lets one through a cooldown and says when the rest may try again', async () => {
@@ -122,7 +124,7 @@ describe.each(await testDatabaseKinds())('OTP limits on $kind', ({ create }) => 
     expect(a.outcome).toBe('sent');
     expect(b.outcome).toBe('sent');
     expect(a.attemptId).toBe(b.attemptId);
-    expect(await auditFor(id)).toHaveLength(1);
+    expect((await auditFor(id)).map((a) => a.outcome)).toEqual(['reserved', 'sent']);
     const later = await resend(providers, id, 'same-click');
     expect(later).toMatchObject({ outcome: 'sent', replayed: true, attemptId: a.attemptId });
     await expect(resend(providers, await payment(), 'same-click')).rejects.toMatchObject({ code: 'conflict' });
@@ -136,8 +138,10 @@ describe.each(await testDatabaseKinds())('OTP limits on $kind', ({ create }) => 
     quiet.mockRestore();
     expect(r).toMatchObject({ outcome: 'provider_timeout_unknown', budget: { sent: 1, remaining: 2 } });
     expect(r.message).toMatch(/may have been sent/);
-    const [audit] = await auditFor(id);
-    expect(audit).toMatchObject({ action: 'otp.resend_requested', outcome: 'provider_timeout_unknown' });
+    expect((await auditFor(id)).map((a) => [a.action, a.outcome])).toEqual([
+      ['otp.resend_requested', 'reserved'],
+      ['otp.resend_requested', 'provider_timeout_unknown'],
+    ]);
   });
 
   it("takes the provider's own limit: told 2 of 2, or refused with max_limit_exceeded, PayOps asks no more", async () => {

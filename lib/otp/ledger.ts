@@ -1,9 +1,10 @@
-import { and, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { queryRows, type Db, type DbOrTx } from '@/db/client';
 import { otpAttempts, otpBudgets, otpRateWindows, transactions, type OtpAttempt, type OtpChannel, type OtpKind, type OtpOutcome, type Transaction } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { AppError } from '@/lib/errors';
-import { budgetView, describeOutcome, providerName, waitingForOtp, type BudgetView, type OtpLimits } from './policy';
+import { budgetView, describeOutcome, providerName, staleAttemptMs, waitingForOtp, type BudgetView, type OtpLimits } from './policy';
 
 /**
  * The database side of every OTP attempt: the idempotency key, the atomic reservation of the
@@ -74,6 +75,9 @@ const ACTION: Record<OtpKind, string> = {
  */
 export async function beginAttempt(db: Db, transaction: Transaction, start: AttemptStart, caller: OtpCaller, limits: OtpLimits): Promise<Begun> {
   return db.transaction(async (tx) => {
+    // The ledger is consulted for this payment: an attempt left waiting by a crash is closed
+    // first, so its outcome is never missing from what this request sees (or replays).
+    await closeStaleAttempts(tx, { transactionId: transaction.id });
     const [inserted] = await tx
       .insert(otpAttempts)
       .values({
@@ -122,8 +126,81 @@ export async function beginAttempt(db: Db, transaction: Transaction, start: Atte
       }
       return refuse(err);
     }
+    // The request is audited with its reservation: should PayOps stop during the provider call,
+    // the audit log still shows it was made (its outcome follows, or outcome_unknown).
+    await recordAudit(tx, {
+      actor: attempt.actor,
+      actorRole: attempt.actorRole,
+      action: ACTION[attempt.kind],
+      target: String(attempt.transactionId),
+      sourceIp: attempt.sourceIp,
+      outcome: 'reserved',
+      details: { provider: attempt.provider, channel: attempt.channel, reason: attempt.reason, attemptId: attempt.id },
+    });
     return { state: 'reserved', attempt, transaction };
   });
+}
+
+/**
+ * Closes attempts reserved longer ago than `olderThanMs` that still have no outcome (PayOps
+ * stopped between the reservation and the outcome) as outcome_unknown, each with its audit row,
+ * in one transaction. Idempotent and safe on several instances at once: a conditional UPDATE
+ * that skips rows another transaction holds (a late outcome being written, another sweep). The
+ * budget stays spent: the OTP may have reached the phone. A late real outcome still replaces it.
+ */
+export async function closeStaleAttempts(
+  db: DbOrTx,
+  params: { transactionId?: number; olderThanMs?: number; limit?: number } = {},
+): Promise<OtpAttempt[]> {
+  const olderThanMs = params.olderThanMs ?? staleAttemptMs();
+  const waiting = and(
+    isNull(otpAttempts.outcome),
+    sql`${otpAttempts.createdAt} < now() - make_interval(secs => ${olderThanMs / 1000})`,
+    params.transactionId === undefined ? undefined : eq(otpAttempts.transactionId, params.transactionId),
+  );
+  const stale = db
+    .select({ id: otpAttempts.id })
+    .from(otpAttempts)
+    .where(waiting)
+    .orderBy(otpAttempts.id)
+    .limit(params.limit ?? 500)
+    .for('update', { skipLocked: true });
+  const close = async (tx: DbOrTx) => {
+    const closed = await tx
+      .update(otpAttempts)
+      .set({
+        outcome: 'outcome_unknown',
+        finishedAt: sql`now()`,
+        message: sql`CASE WHEN ${otpAttempts.kind} = 'validate' THEN ${describeOutcome('outcome_unknown', { kind: 'validate' })}::text
+                          ELSE ${describeOutcome('outcome_unknown')}::text END`,
+      })
+      .where(and(inArray(otpAttempts.id, stale), isNull(otpAttempts.outcome)))
+      .returning();
+    for (const a of closed) {
+      await recordAudit(tx, {
+        actor: a.actor,
+        actorRole: a.actorRole,
+        action: ACTION[a.kind],
+        target: String(a.transactionId),
+        sourceIp: a.sourceIp,
+        outcome: 'outcome_unknown',
+        details: {
+          provider: a.provider,
+          channel: a.channel,
+          reason: a.reason,
+          attemptId: a.id,
+          closedBy: 'payops',
+          why: `No outcome was recorded within ${Math.round(olderThanMs / 1000)} s of the reservation: PayOps stopped during the provider call.`,
+        },
+      });
+    }
+    return closed;
+  };
+  // Inside the caller's transaction when there is one (beginAttempt). Otherwise (a page view, the
+  // sweep) one indexed look first, so the usual case, nothing to close, opens no transaction.
+  if (db instanceof PgTransaction) return close(db);
+  const [any] = await db.select({ id: otpAttempts.id }).from(otpAttempts).where(waiting).limit(1);
+  return any ? db.transaction(close) : [];
 }
 
 async function reserveSend(tx: DbOrTx, transactionId: number, limits: OtpLimits): Promise<void> {

@@ -22,6 +22,16 @@ export function otpLimits(): OtpLimits {
   };
 }
 
+/**
+ * How long a reserved attempt may wait for its outcome before it is closed as outcome_unknown.
+ * A send may make two provider calls, each with its own deadline (a token, then the call); the
+ * margin covers the two database transactions around them on a slow database.
+ */
+export const STALE_ATTEMPT_MARGIN_MS = 60_000;
+export function staleAttemptMs(providerTimeoutMs: number = env().PROVIDER_TIMEOUT_MS): number {
+  return 2 * providerTimeoutMs + STALE_ATTEMPT_MARGIN_MS;
+}
+
 const PROVIDER_NAMES: Record<string, string> = { enkash: 'Enkash', juspay: 'Juspay', enkash_wallet: 'Enkash Wallet' };
 export const providerName = (provider: string) => PROVIDER_NAMES[provider] ?? provider;
 
@@ -81,6 +91,7 @@ export function describeOutcome(outcome: OtpOutcome, opts: { retryAfterSeconds?:
     if (outcome === 'refused_payment_limit') return 'Not passed on: this payment has used all its OTP validation attempts through PayOps.';
     if (outcome === 'provider_refused') return `${opts.provider ?? 'The provider'} refused: a wrong or expired OTP, or ids it does not know.`;
     if (outcome === 'provider_timeout_unknown') return 'The provider did not answer in time: the OTP may have been accepted. Check the payment status before trying again.';
+    if (outcome === 'outcome_unknown') return "PayOps stopped before the provider's answer was recorded: the OTP may have been accepted. Check the payment status before trying again.";
   }
   switch (outcome) {
     case 'sent':
@@ -109,6 +120,8 @@ export function describeOutcome(outcome: OtpOutcome, opts: { retryAfterSeconds?:
       return `The provider failed to answer properly, so the OTP may not have been sent. The attempt still counts against the budget, to protect the customer's phone.`;
     case 'provider_timeout_unknown':
       return 'The provider did not answer in time: the OTP may have been sent. Check the payment status before sending again; the attempt counts against the budget.';
+    case 'outcome_unknown':
+      return "PayOps stopped before the provider's answer was recorded: the OTP may have been sent. Check the payment status before sending again; the attempt counts against the budget.";
   }
 }
 
@@ -139,6 +152,7 @@ export function outcomeStatus(outcome: OtpOutcome): number {
     case 'provider_error':
       return 502;
     case 'provider_timeout_unknown':
+    case 'outcome_unknown':
       return 504;
   }
 }

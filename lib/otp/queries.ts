@@ -1,6 +1,7 @@
 import { count, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { otpAttempts, otpBudgets, users, type OtpAttempt, type OtpBudget } from '@/db/schema';
+import { closeStaleAttempts } from './ledger';
 
 export type OtpHistoryRow = Pick<OtpAttempt, 'id' | 'kind' | 'channel' | 'actor' | 'actorRole' | 'reason' | 'outcome' | 'providerRequestId' | 'maskedMobile' | 'createdAt' | 'provider'> & {
   actorEmail: string | null;
@@ -15,6 +16,9 @@ export interface OtpConsoleData {
 
 /** A payment's OTP budget and its attempts, newest first. Holds no auth: the page decides who sees it. */
 export async function getOtpConsole(db: DbOrTx, params: { transactionId: number; limit?: number }): Promise<OtpConsoleData> {
+  // Whoever looks at a payment's OTP history sees no attempt waiting forever: one left by a crash
+  // is closed as outcome_unknown (audited) before the history is read.
+  await closeStaleAttempts(db, { transactionId: params.transactionId });
   const [[budget], history, [{ n }]] = await Promise.all([
     db.select().from(otpBudgets).where(eq(otpBudgets.transactionId, params.transactionId)),
     db

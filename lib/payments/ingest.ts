@@ -71,8 +71,10 @@ const INGEST_SQL = (() => {
     // Only a valid provider time may move txn_at; the insert fell back to the receipt time.
     ['txn_at', `CASE WHEN d.wins AND ${$('txn_at')}::timestamptz IS NOT NULL THEN excluded.txn_at ELSE t.txn_at END`],
     ['last_effect', 'd.effect'],
-    // OTP references only gain keys or newer values: a later event without them keeps the old ones.
-    ['otp_refs', 't.otp_refs || excluded.otp_refs'],
+    // OTP references: a winning event's values replace the current ones; one that does not win
+    // (a late, stale event) only adds keys that are missing, so it never brings back an old
+    // challenge_id. An event without them keeps the old ones either way.
+    ['otp_refs', pick('t.otp_refs || excluded.otp_refs', 'excluded.otp_refs || t.otp_refs')],
     // "confirmed" is about the status the provider's status API saw; a new status needs a new check.
     ['verification', `CASE WHEN d.wins AND excluded.status <> t.status THEN 'unconfirmed' ELSE t.verification END`],
     ['flags', `ARRAY(SELECT DISTINCT f FROM unnest(t.flags || excluded.flags

@@ -95,6 +95,43 @@ describe('Juspay webhook normaliser', () => {
     expect(claim.flags).toEqual(expect.arrayContaining(['unknown_status', 'unknown_order_status', 'unknown_payment_mode']));
   });
 
+  it('refuses an id longer than 128 characters instead of cutting it, so two long ids never merge', () => {
+    const long = 'payopsdemo-'.padEnd(128, 'x');
+    expect(claimOf(juspayEvent({ order: { txn_id: long }, txnDetail: { txn_id: long } })).transactionId).toBe(long);
+    for (const [field, where] of [
+      ['txn_id', 'order'],
+      ['txn_uuid', 'order'],
+      ['order_id', 'order'],
+      ['id', 'order'],
+      ['txn_id', 'txnDetail'],
+      ['txn_uuid', 'txnDetail'],
+    ] as const) {
+      const r = normalize(juspayEvent({ [where]: { [field]: `${long}1` } }));
+      expect(r.ok, `${where}.${field}`).toBe(false);
+      expect(!r.ok && r.reason).toMatch(/at most 128 characters/);
+    }
+    // Surrounding spaces do not count, as for Enkash's transactionId.
+    expect(normalize(juspayEvent({ order: { txn_id: ` ${long} ` }, txnDetail: { txn_id: long } })).ok).toBe(true);
+  });
+
+  it('leaves out an OTP reference longer than 128 characters, flagged, instead of cutting it', () => {
+    const event = JSON.parse(JUSPAY_EVENT);
+    event.content.order.payment.authentication.params.challenge_id = 'ch_'.padEnd(200, '9');
+    event.content.order.customer_id = 'cth_'.padEnd(129, 'a');
+    const claim = claimOf(JSON.stringify(event));
+    expect(claim.otpRefs).toEqual({ txn_uuid: 'moz3C1sYSVgAxme31pL' });
+    expect(claim.flags).toEqual(expect.arrayContaining(['invalid_field:payment.authentication.params.challenge_id', 'invalid_field:order.customer_id']));
+  });
+
+  it.each(['0000-01-01T00:00:00Z', '0001-01-01T05:29:59+05:30', '9999-12-31T23:59:59-23:59', '+010000-01-01T00:00:00Z'])(
+    'flags a time the database could not store (%s) and leaves txnAt empty, so the receipt time is used',
+    (created) => {
+      const claim = claimOf(juspayEvent({ txnDetail: { created } }));
+      expect(claim.txnAt).toBeNull();
+      expect(claim.flags).toContain('invalid_txn_date');
+    },
+  );
+
   it.each([
     ['an array', '[]', /JSON object/],
     ['no event id', '{"content":{"order":{"order_id":"o"}}}', /event id/],

@@ -26,6 +26,8 @@ const juspayEventSchema = z.looseObject({
 export const JUSPAY_SECRET_KEYS = ['card_reference', 'card_token'] as const;
 const TEXT_MAX = 512;
 const ID_MAX = 128;
+/** The order's ids that name the payment (or an alias of it): refused when longer than ID_MAX. */
+const ID_FIELDS = ['txn_id', 'txn_detail.txn_id', 'txn_uuid', 'txn_detail.txn_uuid', 'order_id', 'id'] as const;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -75,6 +77,12 @@ export function normalizeJuspayWebhook(input: unknown): NormalizeResult {
   // id can look like a card number to the scrubber; an id it changed is not used, since two
   // orders could then share one, and Juspay's own txn_uuid / order uuid take its place.
   const rawOrder = at(cleaned, 'content.order');
+  // An id is never cut to fit: two long ids sharing their first 128 characters would become one
+  // payment. Refused instead, as Enkash's over-long transactionId is.
+  for (const field of ID_FIELDS) {
+    const v = at(rawOrder, field);
+    if (typeof v === 'string' && v.trim().length > ID_MAX) return { ok: false, reason: `content.order.${field} must be at most ${ID_MAX} characters` };
+  }
   const intact = (field: string) => {
     const v = text(at(order, field), `order.${field}`, ID_MAX);
     return v !== null && v === text(at(rawOrder, field), `order.${field}`, ID_MAX) ? v : null;
@@ -110,14 +118,23 @@ export function normalizeJuspayWebhook(input: unknown): NormalizeResult {
   if (!txnAt) flags.add(rawDate === undefined ? 'missing_txn_date' : 'invalid_txn_date');
 
   const gateway = isObject(order.payment_gateway_response) ? order.payment_gateway_response : {};
+  // An OTP call with a cut id would fail at the provider: an over-long one is left out and flagged.
+  const ref = (candidates: [unknown, string][]) => {
+    for (const [v, field] of candidates) {
+      const t = text(v, field, Infinity);
+      if (t !== null && t.length > ID_MAX) flags.add(`invalid_field:${field}`);
+      else if (t !== null) return t;
+    }
+    return null;
+  };
   const otpRefs = Object.fromEntries(
     Object.entries({
-      txn_uuid: first([order.txn_uuid, 'order.txn_uuid'], [detail.txn_uuid, 'order.txn_detail.txn_uuid']),
-      challenge_id: first(
+      txn_uuid: ref([[order.txn_uuid, 'order.txn_uuid'], [detail.txn_uuid, 'order.txn_detail.txn_uuid']]),
+      challenge_id: ref([
         [at(order, 'payment.authentication.params.challenge_id'), 'payment.authentication.params.challenge_id'],
         [at(body, 'content.payment.authentication.params.challenge_id'), 'payment.authentication.params.challenge_id'],
-      ),
-      customer_id: text(order.customer_id, 'order.customer_id'),
+      ]),
+      customer_id: ref([[order.customer_id, 'order.customer_id']]),
     }).filter((entry): entry is [string, string] => entry[1] !== null),
   );
 

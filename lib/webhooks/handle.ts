@@ -5,6 +5,7 @@ import { clientIp, decodeUtf8, readBodyCapped } from '@/lib/http/request';
 import { parseJsonExact } from '@/lib/json';
 import { REDACTED, sha256, type NormalizeResult, type PaymentClaim } from '@/lib/payments/claim';
 import { ingestClaim, recordRejectedDelivery, type DeliveryMeta, type IngestResult } from '@/lib/payments/ingest';
+import { databaseDataError } from '@/lib/errors';
 import { errorResponse, jsonError } from '@/lib/route';
 import { storableText } from '@/lib/text';
 
@@ -84,7 +85,28 @@ export async function handleWebhook(req: Request, spec: WebhookSpec, deps: Webho
       bodySha256: sha256(stored),
       flags: auth === 'unauthenticated' ? ['unauthenticated'] : [],
     };
-    const result = await ingestClaim(await deps.db(), claim, delivery);
+    let result: IngestResult;
+    try {
+      result = await ingestClaim(await deps.db(), claim, delivery);
+    } catch (err) {
+      // Second line of defence: data the normaliser let through but the database refuses. It
+      // would be refused on every retry, so it is recorded as refused and answered 4xx, never
+      // an unrecorded 5xx. An unavailable database still throws on to the 503 below.
+      const refused = databaseDataError(err);
+      if (!refused) throw err;
+      console.error(`[webhook ${spec.provider}] the database refused the data of a delivery for ${claim.transactionId}: SQLSTATE ${refused.sqlstate}${refused.where}`);
+      const reason = `The delivery holds data the database cannot store (SQLSTATE ${refused.sqlstate}, ${refused.className}).`;
+      const refusal = { ...base, bodyBytes: size, auth, httpStatus: 400, reason };
+      const db = await deps.db();
+      try {
+        await recordRejectedDelivery(db, { ...refusal, ...redactedBody(text, spec.secretKeys), transactionId: claim.transactionId });
+      } catch (again) {
+        // What the refusal would keep (the body, the id) may be what the database refuses.
+        if (!databaseDataError(again)) throw again;
+        await recordRejectedDelivery(db, { ...refusal, ...redactedBody(null, spec.secretKeys), reason: `${reason} Its body could not be kept either.` });
+      }
+      return jsonError(400, 'invalid_input', reason);
+    }
     if (result.outcome === 'accepted' && deps.afterAccepted) {
       try {
         deps.afterAccepted({ provider: claim.provider, transactionId: claim.transactionId, result });

@@ -108,6 +108,33 @@ describe.each(await testDatabaseKinds())('Juspay webhook on $kind', ({ create })
     expect((await txn(txnId)).otp_refs.challenge_id).toBe('ch_second');
   });
 
+  it('lets a late event that does not win add missing OTP references but never replace current ones', async () => {
+    const challenge = (id: string | null) => ({ payment: id === null ? null : { authentication: { params: { challenge_id: id } } } });
+    // Sent in this order by Juspay: PENDING_VBV (ch_old), a resend's PENDING_VBV (ch_new), CHARGED.
+    // Received: the new challenge, the charge, then the old event late.
+    await post(juspayEvent({ id: evt(), txn: order, order: { ...challenge('ch_new'), customer_id: null } }));
+    await post(juspayEvent({ id: evt(), txn: order, status: 'CHARGED', order: { ...challenge(null), txn_uuid: 'uuid_other', customer_id: null }, txnDetail: { txn_uuid: null } }));
+    expect((await txn(txnId)).otp_refs).toEqual({ txn_uuid: 'uuid_other', challenge_id: 'ch_new' });
+    await post(juspayEvent({ id: evt(), txn: order, order: { ...challenge('ch_old'), customer_id: 'cust_late' } }));
+    const row = await txn(txnId);
+    expect(row.status).toBe('CHARGED');
+    expect(row.last_effect).toBe('stale');
+    // The stale event adds the customer id it alone knows; its challenge and txn_uuid lose.
+    expect(row.otp_refs).toEqual({ txn_uuid: 'uuid_other', challenge_id: 'ch_new', customer_id: 'cust_late' });
+  });
+
+  it('refuses ids longer than 128 characters with 400, recorded, so two long ids with one prefix never become one payment', async () => {
+    const prefix = `payopsdemo-${order}-`.padEnd(128, 'x');
+    for (const suffix of ['1', '2']) {
+      const id = `${prefix}${suffix}`;
+      const res = await post(juspayEvent({ id: evt(), txn: order, order: { txn_id: id }, txnDetail: { txn_id: id } }));
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatchObject({ code: 'invalid_input', message: 'content.order.txn_id must be at most 128 characters' });
+      expect(await lastDelivery()).toMatchObject({ outcome: 'rejected', http_status: 400, reason: 'content.order.txn_id must be at most 128 characters' });
+    }
+    expect(await rows(sql`SELECT id FROM transactions WHERE transaction_id LIKE ${`payopsdemo-${order}-%`}`)).toEqual([]);
+  });
+
   it('cuts a full card number to its last four wherever it appears, and redacts the saved-card reference', async () => {
     const res = await post(
       juspayEvent({

@@ -65,7 +65,8 @@ describe.each(await testDatabaseKinds())('OTP console actions on $kind', ({ crea
     expect(state).toMatchObject({ ok: true, outcome: 'sent', budget: { sent: 1, limit: 3, remaining: 2, source: 'provider' } });
     expect(state.cooldownUntil).toEqual(expect.any(String));
     expect(sendsTo(p.transactionId)).toBe(1);
-    const [audit] = await t.handle.db.select().from(auditLog).where(eq(auditLog.target, String(p.id)));
+    const [reserved, audit] = await t.handle.db.select().from(auditLog).where(eq(auditLog.target, String(p.id))).orderBy(auditLog.id);
+    expect(reserved).toMatchObject({ actor: `user:${ids[role]}`, actorRole: role, sourceIp: '192.0.2.44', action: 'otp.resend_requested', outcome: 'reserved' });
     expect(audit).toMatchObject({ actor: `user:${ids[role]}`, actorRole: role, sourceIp: '192.0.2.44', action: 'otp.resend_requested', outcome: 'sent' });
     expect(audit.details).toMatchObject({ channel: 'console', reason: 'Other: asked on the phone', providerRequestId: p.transactionId });
   });

@@ -9,6 +9,8 @@ import { useProviders, type Providers } from '@/lib/providers';
 import type { Sandbox } from '@/sandbox/server';
 import { SANDBOX_TEST_OTP } from '@/sandbox/state';
 import { startSandboxWithProviders } from '@/sandbox/testing';
+import { handleJuspayWebhook } from '@/lib/webhooks/juspay';
+import { basicAuth, juspayEvent, juspayRequest } from '@/test/juspay';
 
 // The OTP proxy end to end: the real route modules, a real database, the real provider clients
 // talking to the provider simulator over HTTP. Only the limits are set per test. The client
@@ -80,7 +82,8 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
     expect(sends('juspay', body.transactionId)).toBe(1);
     const [row] = await db().select().from(transactions).where(and(eq(transactions.provider, 'juspay'), eq(transactions.transactionId, body.transactionId)));
     expect(row).toMatchObject({ status: 'PENDING_VBV', statusFamily: 'open', otpRefs: { challenge_id: body.challengeId, customer_id: 'cust_1122' } });
-    const [audit] = await db().select().from(auditLog).where(eq(auditLog.target, String(row.id)));
+    const [reserved, audit] = await db().select().from(auditLog).where(eq(auditLog.target, String(row.id))).orderBy(auditLog.id);
+    expect(reserved).toMatchObject({ actor: 'api', actorRole: 'api', action: 'otp.resend_requested', outcome: 'reserved', sourceIp: '198.51.100.23' });
     expect(audit).toMatchObject({ actor: 'api', actorRole: 'api', action: 'otp.resend_requested', outcome: 'sent', sourceIp: '198.51.100.23' });
     expect(audit.details).toMatchObject({ provider: 'juspay', channel: 'api', reason: 'customer asked', providerRequestId: body.transactionId, budget: { sent: 1, limit: 3, remaining: 2 } });
   });
@@ -136,8 +139,8 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
       const answer = await res.json();
       expect(answer, c.mode).toMatchObject({ outcome: c.outcome, budget: { sent: 1, remaining: 2 }, error: { message: expect.stringMatching(c.words) } });
       const [attempt] = await db().select().from(otpAttempts).where(eq(otpAttempts.idempotencyKey, (await attemptKeyOf(body.transactionId))!));
-      const audit = await db().select().from(auditLog).where(eq(auditLog.target, String(attempt.transactionId)));
-      expect(audit.map((a) => a.outcome)).toEqual([c.outcome]);
+      const audit = await db().select().from(auditLog).where(eq(auditLog.target, String(attempt.transactionId))).orderBy(auditLog.id);
+      expect(audit.map((a) => a.outcome)).toEqual(['reserved', c.outcome]);
     }
   });
 
@@ -194,6 +197,41 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
     expect(dump).toContain(body.challengeId); // the dump does hold what was stored…
     expect(dump).not.toContain(DISTINCTIVE_OTP); // …and never the OTP
     expect(logged.join('\n')).not.toContain(DISTINCTIVE_OTP);
+  });
+
+  it("finds a Juspay payment by its txn_uuid too: one payment, one budget, one window, whichever id the checkout sends", async () => {
+    const order = fresh('AL');
+    const txnId = `payopsdemo-${order}-1`;
+    const uuid = `uuid${order}`;
+    // The payment as the webhook records it: txn_id X, txn_uuid U, its challenge and customer.
+    const delivered = await handleJuspayWebhook(
+      juspayRequest(juspayEvent({ id: `evt_${order}`, txn: order, txnDetail: { created: new Date().toISOString() } }), { authorization: basicAuth('u', 'p') }),
+      { db: async () => db(), credentials: { username: 'u', password: 'p', required: true } },
+    );
+    expect(delivered.status).toBe(200);
+    const [payment] = await db().select().from(transactions).where(and(eq(transactions.provider, 'juspay'), eq(transactions.transactionId, txnId)));
+
+    const answers = [];
+    for (const id of [uuid, txnId, uuid, txnId]) answers.push(await (await call('resend', { provider: 'juspay', transactionId: id })).json());
+    expect(answers.map((a) => a.outcome)).toEqual(['sent', 'sent', 'sent', 'refused_payment_limit']);
+    expect(answers[2].budget).toMatchObject({ sent: 3, remaining: 0 });
+    // No second payment for the alias, and every attempt on the one there is.
+    expect(await db().select().from(transactions).where(eq(transactions.transactionId, uuid))).toEqual([]);
+    const attempts = await db().select().from(otpAttempts).where(eq(otpAttempts.transactionId, payment.id));
+    expect(attempts).toHaveLength(4);
+    // Juspay is called with its own id of the attempt, whichever id was given.
+    expect(sends('juspay', uuid)).toBe(3);
+  });
+
+  it('refuses ids longer than 128 characters with 400 and records nothing', async () => {
+    const long = 'x'.repeat(129);
+    for (const body of [juspay(long), { ...juspay(), challengeId: long }, { ...juspay(), customerId: long }, { provider: 'enkash', transactionId: long }]) {
+      const res = await call('resend', body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_input');
+    }
+    expect(await db().select().from(transactions).where(eq(transactions.transactionId, long))).toEqual([]);
+    expect((await call('resend', { ...juspay(), transactionId: `${fresh('y')}`.padEnd(128, 'y') })).status).toBe(200);
   });
 
   /** The idempotency key of the one attempt on a payment. */

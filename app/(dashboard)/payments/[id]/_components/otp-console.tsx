@@ -24,6 +24,7 @@ const OUTCOME_LABEL: Record<OtpOutcome, [string, string]> = {
   provider_refused: ['provider refused', 'failed'],
   provider_error: ['provider error', 'failed'],
   provider_timeout_unknown: ['timeout: may have been sent', 'open'],
+  outcome_unknown: ['unknown: may have been sent', 'open'],
 };
 
 /**

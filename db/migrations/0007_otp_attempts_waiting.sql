@@ -1,0 +1,1 @@
+CREATE INDEX "otp_attempts_waiting_idx" ON "otp_attempts" USING btree ("created_at") WHERE "otp_attempts"."outcome" IS NULL;
