@@ -22,10 +22,11 @@ export class DbVitals {
     this.lastError = null;
   }
 
-  fail(err: unknown): void {
+  /** `startedAt`: when the failed call began, so a call that hung for its whole deadline counts whole. */
+  fail(err: unknown, startedAt: number = this.now()): void {
     // Only unavailability counts: a constraint violation is an answer from a working database.
     if (!isDatabaseUnavailable(err)) return this.ok();
-    this.failingSince ??= this.now();
+    this.failingSince = Math.min(this.failingSince ?? startedAt, startedAt);
     this.lastError = err instanceof Error ? err.message.slice(0, 120) : 'unknown error';
   }
 
@@ -68,8 +69,9 @@ export function createPool(options: PostgresOptions): pg.Pool {
   pool.on('error', (err) => console.error(`[db] idle connection error: ${err.message}`));
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
   (pool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
+    const startedAt = Date.now();
     const result = query(...args);
-    result.then(() => options.vitals.ok(), (err) => options.vitals.fail(err));
+    result.then(() => options.vitals.ok(), (err) => options.vitals.fail(err, startedAt));
     return result;
   };
   return pool;
@@ -102,10 +104,11 @@ export async function safeTransaction<T>(
   config?: Parameters<Session['transaction']>[1],
 ): Promise<T> {
   let client: pg.PoolClient;
+  const startedAt = Date.now();
   try {
     client = await pool.connect();
   } catch (err) {
-    vitals.fail(err);
+    vitals.fail(err, startedAt);
     throw err;
   }
   let unknownState = false;
@@ -119,13 +122,14 @@ export async function safeTransaction<T>(
   const query = client.query;
   // Every statement of the transaction (drizzle's and ours) passes here, so none goes unseen.
   client.query = ((...args: Parameters<typeof query>) => {
+    const queryStartedAt = Date.now();
     const result = (query as (...a: unknown[]) => unknown).apply(client, args);
     if (result && typeof (result as Promise<unknown>).then === 'function') {
       (result as Promise<unknown>).then(
         () => vitals.ok(),
         (err) => {
           if (!(err instanceof pg.DatabaseError)) unknownState = true;
-          vitals.fail(err);
+          vitals.fail(err, queryStartedAt);
         },
       );
     }

@@ -53,9 +53,10 @@ const probing = new WeakSet<object>();
 function probeInBackground(handle: Pick<DbHandle, 'db' | 'vitals'>) {
   if (probing.has(handle.vitals)) return;
   probing.add(handle.vitals);
+  const startedAt = Date.now();
   handle.db
     .execute(sql`SELECT 1`)
     .then(() => handle.vitals.ok())
-    .catch((err) => handle.vitals.fail(err))
+    .catch((err) => handle.vitals.fail(err, startedAt))
     .finally(() => probing.delete(handle.vitals));
 }
