@@ -62,7 +62,7 @@ function luhnSum(digits: string): number {
 
 // Indexed by first digit: the scanner tests many windows, most of which start with a digit no
 // scheme uses (an epoch-milliseconds id starts with 1).
-const ISSUERS_BY_FIRST_DIGIT = Array.from({ length: 10 }, (_, d) => ISSUERS.filter((i) => i.from.charCodeAt(0) - 48 === d));
+const ISSUERS_BY_FIRST_DIGIT = Array.from({ length: 10 }, (_, d) => ISSUERS.filter((i) => i.from[0] <= String(d) && String(d) <= i.to[0]));
 
 function schemeOf(digits: string): string | null {
   if (digits.length < MIN_PAN_DIGITS || digits.length > MAX_PAN_DIGITS) return null;

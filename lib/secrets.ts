@@ -51,7 +51,7 @@ export function maskSecretsInText(text: string, secretKeys: readonly string[]): 
 
 function maskSecretsIn(text: string, secrets: Set<string>): { text: string; found: number } {
   // Most strings name no secret at all: a cheap look first.
-  if (!/[=:>]/.test(text)) return { text, found: 0 };
+  if (!/[=:>%\\&]/.test(text)) return { text, found: 0 };
   const spans = mergeReplacements(views(text).flatMap((view) => secretSpans(text, view, secrets)));
   return { text: applyReplacements(text, spans), found: spans.length };
 }
