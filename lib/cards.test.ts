@@ -230,6 +230,11 @@ describe('scrubCardNumbers: negatives', () => {
     ['nothing', ''],
   ])('leaves %s alone', (_what, text) => {
     expect(scrubCardNumbers(text)).toEqual({ text, found: 0 });
+    expect(scrubCardNumbers(text, 'identifier')).toEqual({ text, found: 0 });
+  });
+
+  it.each(['', 'no numbers here', '{}', 'a 12 b'])('leaves %j alone in every mode', (text) => {
+    for (const mode of ['text', 'identifier', 'any_run'] as const) expect(scrubCardNumbers(text, mode)).toEqual({ text, found: 0 });
   });
 });
 

@@ -243,6 +243,7 @@ export function findCardNumbers(text: string, mode: ScanMode = 'text'): CardSpan
   let runStart = 0;
   for (let g = 0; g <= groups.length; g++) {
     if (g < groups.length && (g === runStart || groups[g].joined)) continue;
+    if (g === runStart) break; // no digits at all
     // groups[runStart .. g-1] is one run of joined groups.
     if (mode === 'any_run') {
       const run = groups.slice(runStart, g);
