@@ -170,6 +170,8 @@ describe('scrubCardNumbers: positives', () => {
     ['pan=4.111111111111111e15;', 'pan=XXXX1111;'],
     // 4000000000000002 ends in 2, 400000000000000.2e1 is that card: no digit group holds it.
     ['400000000000000.2e1', 'XXXX0002'],
+    // Three digits can be a card number: 4200000000000000 is in Visa's range and passes Luhn.
+    ['4.2e15', 'XXXX0000'],
   ])('masks a card number written as the JSON number %s', (literal, masked) => {
     expect(scrubCardNumbers(literal)).toEqual({ text: masked, found: 1 });
   });

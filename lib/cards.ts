@@ -231,6 +231,23 @@ function exponentLiteral(text: string, groups: Group[], i: number): { end: numbe
 }
 
 /**
+ * Most strings (names, statuses, amounts, short ids) cannot hold one: fewer than 13 ASCII digits,
+ * no exponent that could stretch a few digits into a card number (`4.2e15` is a Visa number), and
+ * nothing outside ASCII (a digit of another script). Checked in one cheap pass.
+ */
+function mightHoldCard(text: string, mode: ScanMode): boolean {
+  let digits = 0;
+  let exponent = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c >= 0x80) return true;
+    else if (c === 0x65 || c === 0x45) exponent = true;
+  }
+  return digits >= (mode === 'any_run' ? 7 : MIN_PAN_DIGITS) || (exponent && digits > 0 && mode !== 'any_run');
+}
+
+/**
  * Where the card numbers in `text` are. Digit groups joined by any run of non-alphanumeric
  * characters (spaces of every kind, tabs, newlines, dots, slashes, underscores, commas, " - ")
  * are read as one number; every window of whole groups holding 13–19 digits is tested, so a
@@ -238,6 +255,7 @@ function exponentLiteral(text: string, groups: Group[], i: number): { end: numbe
  * in the length of the text: a window never spans more than 19 groups or 19 digits.
  */
 export function findCardNumbers(text: string, mode: ScanMode = 'text'): CardSpan[] {
+  if (!mightHoldCard(text, mode)) return [];
   const { groups, letterAtEnd } = scanGroups(text);
   const found: CardSpan[] = [];
   let runStart = 0;

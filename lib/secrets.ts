@@ -7,9 +7,17 @@
 import { findCardNumbers, maskedCard, type CardSpan } from '@/lib/cards';
 import { REDACTED } from '@/lib/payments/claim';
 
+const keyCache = new Map<string, string>();
+
 /** A key as compared: escapes read, compatibility forms folded, lower case, letters and digits only. */
 export function normalizeKey(key: string): string {
-  return decodeEscapes(key).text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  let normalized = keyCache.get(key);
+  if (normalized === undefined) {
+    normalized = normalizeKeyPlain(decodeEscapes(key).text);
+    // Payloads repeat the same few keys: remembered, within a bound.
+    if (keyCache.size < 4096 && key.length <= 64) keyCache.set(key, normalized);
+  }
+  return normalized;
 }
 
 const keySet = (keys: readonly string[]) => new Set(keys.map(normalizeKey));
@@ -50,8 +58,13 @@ export function maskSecretsInText(text: string, secretKeys: readonly string[]): 
 }
 
 function maskSecretsIn(text: string, secrets: Set<string>): { text: string; found: number } {
-  // Most strings name no secret at all: a cheap look first.
+  // Most strings name no secret at all: a cheap look first. Without escapes, ASCII text can only
+  // hold a secret form if its folded letters spell a secret key.
   if (!/[=:>%\\&]/.test(text)) return { text, found: 0 };
+  if (!/[\\%&\u0080-\uffff]/.test(text)) {
+    const folded = text.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (![...secrets].some((key) => folded.includes(key))) return { text, found: 0 };
+  }
   const spans = mergeReplacements(views(text).flatMap((view) => secretSpans(text, view, secrets)));
   return { text: applyReplacements(text, spans), found: spans.length };
 }
@@ -142,6 +155,7 @@ function views(text: string): View[] {
 }
 
 export function decodeEscapes(text: string): { text: string } {
+  if (!/[\\%&]/.test(text)) return { text };
   const all = views(text);
   return { text: all[all.length - 1].text };
 }
