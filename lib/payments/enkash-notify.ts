@@ -68,6 +68,11 @@ export function normalizeEnkashNotify(input: unknown): NormalizeResult {
 
   const parsed = enkashNotifySchema.safeParse(body);
   if (!parsed.success) return { ok: false, reason: parsed.error.issues[0]?.message ?? 'transactionId is required' };
+  // The payment is keyed on this id: one the scrubber cut (a card number, never an Enkash id)
+  // would file two cards with the same last four under one payment, so it is refused instead.
+  if ((cleaned as Record<string, unknown>).transactionId !== body.transactionId) {
+    return { ok: false, reason: 'transactionId holds a card number or a secret; it is not an Enkash transaction id.' };
+  }
 
   const text = (field: string): string | null => {
     const v = body[field];

@@ -116,6 +116,14 @@ describe.each(await testDatabaseKinds())('nothing sent is stored unscrubbed, on 
     expectNothingOf(await dumpEverything(t.handle.db), [CARD, CARD2], [TOKEN]);
   });
 
+  it('Enkash: a transactionId that is a card number is refused, not filed under its last four', async () => {
+    const res = await enkash(exampleWith({ transactionId: groupsOf(CARD, ' ') }));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toBe('transactionId holds a card number or a secret; it is not an Enkash transaction id.');
+    expect(await rows(sql`SELECT * FROM transactions WHERE transaction_id LIKE 'XXXX%'`)).toEqual([]);
+    expectNothingOf(JSON.stringify(await lastDelivery()), [CARD], []);
+  });
+
   it('Enkash: ids that cannot be card numbers survive intact', async () => {
     // 1738916997657 passes Luhn; no scheme starts with 1, so neither the id nor the order is touched.
     const txId = `EK1738916997657yh${n}GL`;
