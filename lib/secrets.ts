@@ -4,7 +4,7 @@
 // text that could not be parsed is read through its escapes and every `key=value`,
 // `"key": value`, `key: value` and `<key>value` form of a secret is masked.
 
-import { findCardNumbers, maskedCard, type CardSpan } from '@/lib/cards';
+import { findCardNumbers, maskedCard } from '@/lib/cards';
 import { REDACTED } from '@/lib/payments/claim';
 
 const keyCache = new Map<string, string>();
@@ -13,7 +13,7 @@ const keyCache = new Map<string, string>();
 export function normalizeKey(key: string): string {
   let normalized = keyCache.get(key);
   if (normalized === undefined) {
-    normalized = normalizeKeyPlain(decodeEscapes(key).text);
+    normalized = normalizeKeyPlain(decodeEscapes(key));
     // Payloads repeat the same few keys: remembered, within a bound.
     if (keyCache.size < 4096 && key.length <= 64) keyCache.set(key, normalized);
   }
@@ -122,7 +122,7 @@ function decodeOnce(v: View): View {
     if (c === '\\' && s[i + 1] === 'u' && HEX4.test(s.slice(i + 2, i + 6))) {
       emit(String.fromCharCode(parseInt(s.slice(i + 2, i + 6), 16)), i, i + 5);
       i += 6;
-    } else if (c === '\\' && i + 1 < s.length && s[i + 1] in JSON_ESCAPES) {
+    } else if (c === '\\' && i + 1 < s.length && Object.hasOwn(JSON_ESCAPES, s[i + 1])) {
       emit(JSON_ESCAPES[s[i + 1]], i, i + 1);
       i += 2;
     } else if (c === '%' && HEX2.test(s.slice(i + 1, i + 3))) {
@@ -154,10 +154,11 @@ function views(text: string): View[] {
   return once.text === text ? [identity] : [identity, once, decodeOnce(once)];
 }
 
-export function decodeEscapes(text: string): { text: string } {
-  if (!/[\\%&]/.test(text)) return { text };
+/** `text` read through two layers of escapes. */
+export function decodeEscapes(text: string): string {
+  if (!/[\\%&]/.test(text)) return text;
   const all = views(text);
-  return { text: all[all.length - 1].text };
+  return all[all.length - 1].text;
 }
 
 // --- Finding secret forms ------------------------------------------------------------------
@@ -275,4 +276,3 @@ function applyReplacements(text: string, spans: readonly Replacement[]): string 
   return out + text.slice(copiedTo);
 }
 
-export type { CardSpan };
