@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
 import { AppError, isDatabaseUnavailable } from './errors';
+import { logError } from './log';
 
 export function jsonError(status: number, code: string, message: string, extra?: Record<string, unknown>) {
   return Response.json({ error: { code, message, ...extra } }, { status, headers: { 'cache-control': 'no-store' } });
@@ -30,10 +31,10 @@ export function errorResponse(err: unknown, req?: Request): Response {
   const requestId = randomUUID();
   const where = req ? `${req.method} ${new URL(req.url).pathname}` : 'request';
   if (isDatabaseUnavailable(err)) {
-    console.error(`[${requestId}] ${where}: database unavailable: ${(err as Error).message}`);
+    logError(`[${requestId}] ${where}: database unavailable: ${(err as Error).message}`);
     return jsonError(503, 'unavailable', 'The database is unavailable; try again shortly.', { requestId });
   }
-  console.error(`[${requestId}] ${where}:`, err);
+  logError(`[${requestId}] ${where}:`, err);
   return jsonError(500, 'internal', 'Something went wrong on our side.', { requestId });
 }
 

@@ -1,3 +1,5 @@
+import { scrubCardNumbers } from './cards';
+
 /**
  * Postgres text and jsonb cannot hold NUL, and jsonb refuses lone UTF-16 surrogates; hostile
  * or broken input with either must still be stored, so both are replaced before writing.
@@ -7,6 +9,17 @@ export function storableText(s: string): { text: string; changed: boolean } {
   const text = s.replace(/\u0000/g, '\uFFFD').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
   return { text, changed: text !== s };
 }
+
+/**
+ * Free text as PayOps keeps it (reasons, notes, names, search terms, headers, audit rows, log
+ * lines): card numbers cut to their last four, then made storable.
+ */
+export function scrubbedText(s: string): string {
+  return storableText(scrubCardNumbers(s).text).text;
+}
+
+/** scrubbedText for an optional value. */
+export const scrubbedOrNull = (s: string | null | undefined): string | null => (typeof s === 'string' ? scrubbedText(s) : null);
 
 /** Applies `fn` to every string (object keys included) in JSON-like data; returns a copy. */
 export function mapStrings(value: unknown, fn: (s: string) => string): unknown {

@@ -2,6 +2,7 @@ import NextAuth, { type DefaultSession } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/db/client';
 import { clientIp } from '@/lib/http/request';
+import { logError } from '@/lib/log';
 import { IDLE_SECONDS, refreshToken } from './session-token';
 import { verifySignIn } from './sign-in';
 
@@ -25,7 +26,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   logger: {
     error(error: Error) {
       if (error.name === 'CredentialsSignin') return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      logError(`[auth] ${error.name}: ${error.message}`);
     },
   },
   providers: [

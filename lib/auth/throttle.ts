@@ -1,15 +1,17 @@
 import { and, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { signInThrottle } from '@/db/schema';
+import { scrubbedText } from '@/lib/text';
 
 /** Failed sign-ins allowed per window before the key is locked for LOCK_MINUTES. */
 export const LIMITS = { email: 5, ip: 30 } as const;
 export const WINDOW_MINUTES = 15;
 export const LOCK_MINUTES = 15;
 
+// Whatever was typed as the email becomes a stored key: scrubbed like every text PayOps keeps.
 export const throttleKeys = (email: string, ip: string | null) => ({
-  email: `email:${email.toLowerCase()}`,
-  ip: ip ? `ip:${ip}` : null,
+  email: `email:${scrubbedText(email.toLowerCase())}`,
+  ip: ip ? `ip:${scrubbedText(ip)}` : null,
 });
 
 /** The latest time any of these keys stays locked until, or null. */

@@ -65,6 +65,14 @@ describe.each(kinds)('user management on $kind', ({ create }) => {
     });
   });
 
+  it('stores a name with a NUL byte or a card number, replaced and scrubbed, never a 500', async () => {
+    const address = email('nul');
+    const result = await createUser(t.handle.db, root, { email: address, name: 'A\u0000K 4111 1111 1111 1111\ud800', role: 'support', password: 'chosen-password-1' });
+    expect(result).toMatchObject({ ok: true, user: { email: address, name: 'A\uFFFDK XXXX1111\uFFFD' } });
+    expect(JSON.stringify(await f.lastAudit())).not.toContain('4111');
+    expect(await verifyAuditChain(t.handle.db)).toMatchObject({ ok: true });
+  });
+
   it('generates a password when none is given, returned once and never audited', async () => {
     const result = await createUser(t.handle.db, root, { email: email('gen'), role: 'support' });
     expect(result.ok).toBe(true);

@@ -2,9 +2,18 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import { ROLES, users, type Role, type User } from '@/db/schema';
+import { findCardNumbers } from '@/lib/cards';
+import { scrubbedText } from '@/lib/text';
 import { hashPassword, PASSWORD_MIN_LENGTH } from './password';
 
-export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email({ error: 'must be an email address' }));
+// An email is an identity (sign-in, audit target): it is refused rather than altered when it holds a card number.
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ error: 'must be an email address' }))
+  .refine((v) => findCardNumbers(v).length === 0, 'must not contain a card number');
 export const roleSchema = z.enum(ROLES);
 export const passwordSchema = z
   .string()
@@ -52,7 +61,8 @@ export async function countUsers(db: DbOrTx): Promise<number> {
 export async function insertUser(db: DbOrTx, input: NewUser): Promise<User> {
   const [user] = await db
     .insert(users)
-    .values({ email: input.email, name: input.name || null, role: input.role, passwordHash: await hashPassword(input.password) })
+    // A name is free text: card numbers cut, NUL replaced (Postgres refuses it), as everywhere.
+    .values({ email: input.email, name: input.name ? scrubbedText(input.name) : null, role: input.role, passwordHash: await hashPassword(input.password) })
     .returning();
   return user;
 }

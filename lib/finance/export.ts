@@ -1,6 +1,7 @@
 import type { DbOrTx } from '@/db/client';
 import type { Transaction } from '@/db/schema';
 import { csvRow } from '@/lib/csv';
+import { logError } from '@/lib/log';
 import { searchTransactions } from '@/lib/payments/queries';
 import { transactionSearchSchema, type TransactionSearch } from '@/lib/payments/search-params';
 import { toIsoIst } from '@/lib/time';
@@ -90,7 +91,7 @@ export function exportPaymentsCsv(
     try {
       await options.onEnd?.({ outcome, rows, pages });
     } catch (err) {
-      console.error('[export] recording the end of an export failed:', err);
+      logError('[export] recording the end of an export failed:', err);
     }
   };
 

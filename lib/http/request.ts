@@ -1,3 +1,5 @@
+import { scrubbedText } from '@/lib/text';
+
 export type CappedBody = { ok: true; bytes: Uint8Array } | { ok: false; head: Uint8Array; declared: number | null };
 
 /**
@@ -49,11 +51,12 @@ function concat(chunks: Uint8Array[], max: number): Uint8Array {
  * The caller's address: the right-most X-Forwarded-For entry. Next's server sets the header to
  * the socket address when it is absent, and a proxy in front appends the address it saw; a
  * client talking to Next directly can claim any address, so production sits behind a proxy.
+ * What a client claims is kept as said, for the record, but scrubbed like any text PayOps stores.
  */
 export function clientIp(req: Request): string | null {
   const forwarded = req.headers.get('x-forwarded-for');
   const last = forwarded?.split(',').map((p) => p.trim()).filter(Boolean).at(-1);
-  return last ? last.slice(0, 64) : null;
+  return last ? scrubbedText(last).slice(0, 64) : null;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

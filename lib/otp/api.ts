@@ -7,7 +7,8 @@ import { AppError } from '@/lib/errors';
 import { requireApiToken } from '@/lib/api/token';
 import { clientIp, readBodyCapped } from '@/lib/http/request';
 import type { Providers } from '@/lib/providers/types';
-import { storableText } from '@/lib/text';
+import { findCardNumbers } from '@/lib/cards';
+import { scrubbedText } from '@/lib/text';
 import type { AttemptResult } from './ledger';
 import { outcomeStatus, type OtpLimits } from './policy';
 import { refsToColumns, requestOtp, type OtpRefs } from './resend';
@@ -15,7 +16,14 @@ import { statusInfo } from '@/lib/payments/status';
 import { takeOtp } from './validate';
 
 /** The OTP proxy's body (the OTP of a validate call is taken out before this: lib/otp/validate.ts). */
-const id = z.string().trim().min(1).max(128).regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only');
+// An id is looked up and stored as given, so one that is (or holds) a card number is refused, not altered.
+const id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only')
+  .refine((v) => findCardNumbers(v, 'identifier').length === 0, 'must not be a card number');
 export const otpApiSchema = z.object({
   provider: z.enum(['enkash', 'juspay', 'enkash_wallet']),
   transactionId: id,
@@ -27,7 +35,7 @@ export const otpApiSchema = z.object({
     .string()
     .trim()
     .max(200)
-    .transform((v) => storableText(v).text || null)
+    .transform((v) => scrubbedText(v) || null)
     .optional(),
 });
 export type OtpApiBody = z.infer<typeof otpApiSchema>;
@@ -49,7 +57,8 @@ export function apiIdempotencyKey(req: Request): string {
   const given = req.headers.get('idempotency-key');
   if (given === null) return `api:${randomUUID()}`;
   if (!/^[\x21-\x7e]{1,200}$/.test(given)) throw new AppError('invalid_input', 'Idempotency-Key must be 1–200 visible ASCII characters.');
-  return `api:${given}`;
+  // Stored in otp_attempts: scrubbed like every header PayOps keeps.
+  return `api:${scrubbedText(given)}`;
 }
 
 /**

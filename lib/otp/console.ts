@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OtpKind } from '@/db/schema';
-import { storableText } from '@/lib/text';
+import { scrubbedText } from '@/lib/text';
 import type { AttemptResult } from './ledger';
 import { OTP_REASONS } from './reasons';
 
@@ -9,7 +9,8 @@ const note = z
   .string()
   .trim()
   .max(200, 'at most 200 characters')
-  .transform((v) => storableText(v).text);
+  // Kept in otp_attempts and, for good, in the insert-only audit log: no card number, no NUL.
+  .transform((v) => scrubbedText(v));
 const providerId = z.string().trim().min(1, 'required').max(64).regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only');
 
 const form = z.object({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { lastFour, scrubCardNumbersDeep } from '@/lib/cards';
 import { canonicalJson } from '@/lib/json';
 import { addMoney, compareMoney, parseMoney } from '@/lib/money';
+import { redactSecrets } from '@/lib/secrets';
 import { mapStrings, storableText, truncate } from '@/lib/text';
 import { parseProviderTime } from '@/lib/time';
 import { REDACTED, sha256, type NormalizeResult, type PaymentClaim } from './claim';
@@ -23,6 +24,17 @@ export const enkashNotifySchema = z.looseObject({
 });
 
 export { REDACTED, sha256, type NormalizeResult };
+
+/** The payment token is a secret (../shared/DESIGN.md): never stored, never logged. */
+export const ENKASH_SECRET_KEYS = ['paymentToken'] as const;
+/**
+ * Enkash's identifier fields, where a digit run inside an alphanumeric id is part of the id
+ * (`EK1738916997652yh8GL`), not a card number; everywhere else such a run is scrubbed.
+ */
+export const ENKASH_ID_FIELDS = [
+  'transactionId', 'uniqueTransactionId', 'orderId', 'bankTransactionId', 'otpReferenceNumber', 'ekPayId',
+  'settlementTransactionId', 'settlementPayoutId', 'transferId', 'requestId', 'otpRequestId',
+] as const;
 const TEXT_MAX = 512;
 
 const MONEY_FIELDS = {
@@ -49,12 +61,18 @@ export function normalizeEnkashNotify(input: unknown): NormalizeResult {
     if (r.changed) flags.add('invalid_text_replaced');
     return r.text;
   });
-  const scrubbed = scrubCardNumbersDeep(cleaned);
+  // The token under another spelling (`PAYMENT_TOKEN`), nested, or written inside a string.
+  const scrubbed = scrubCardNumbersDeep(redactSecrets(cleaned, ENKASH_SECRET_KEYS).value, { idFields: ENKASH_ID_FIELDS });
   if (scrubbed.found > 0) flags.add('card_number_scrubbed');
   const body = scrubbed.value as Record<string, unknown>;
 
   const parsed = enkashNotifySchema.safeParse(body);
   if (!parsed.success) return { ok: false, reason: parsed.error.issues[0]?.message ?? 'transactionId is required' };
+  // The payment is keyed on this id: one the scrubber cut (a card number, never an Enkash id)
+  // would file two cards with the same last four under one payment, so it is refused instead.
+  if ((cleaned as Record<string, unknown>).transactionId !== body.transactionId) {
+    return { ok: false, reason: 'transactionId holds a card number or a secret; it is not an Enkash transaction id.' };
+  }
 
   const text = (field: string): string | null => {
     const v = body[field];

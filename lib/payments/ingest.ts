@@ -1,5 +1,6 @@
 import { runStatement, type Db, type DbOrTx } from '@/db/client';
 import { deliveries, type DeliveryAuth } from '@/db/schema';
+import { scrubbedOrNull, scrubbedText } from '@/lib/text';
 import type { PaymentClaim } from './claim';
 import type { Effect } from './status';
 
@@ -148,8 +149,8 @@ export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: Deliver
     surcharge_gst: claim.surchargeGst,
     final_amount: claim.finalAmount,
     transaction_amount: claim.transactionAmount,
-    d_source_ip: delivery.sourceIp,
-    d_user_agent: delivery.userAgent,
+    d_source_ip: scrubbedOrNull(delivery.sourceIp),
+    d_user_agent: scrubbedOrNull(delivery.userAgent),
     d_auth: delivery.auth,
     d_body_sha256: delivery.bodySha256,
     d_body_bytes: delivery.bodyBytes,
@@ -175,6 +176,12 @@ export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: Deliver
   };
 }
 
+/**
+ * The request headers a delivery row keeps are the caller's words (a User-Agent, an
+ * X-Forwarded-For entry), so they are scrubbed like any other text PayOps stores.
+ */
+const keptHeaders = (d: Pick<DeliveryMeta, 'sourceIp' | 'userAgent'>) => ({ sourceIp: scrubbedOrNull(d.sourceIp), userAgent: scrubbedOrNull(d.userAgent) });
+
 /** Records a refused request (400, 401, 405, 413) with its reason. */
 export async function recordRejectedDelivery(
   db: DbOrTx,
@@ -182,7 +189,7 @@ export async function recordRejectedDelivery(
 ): Promise<number> {
   const [row] = await db
     .insert(deliveries)
-    .values({ ...delivery, outcome: 'rejected' })
+    .values({ ...delivery, ...keptHeaders(delivery), reason: scrubbedText(delivery.reason), outcome: 'rejected' })
     .returning({ id: deliveries.id });
   return row.id;
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { lastFour, scrubCardNumbersDeep } from '@/lib/cards';
 import { parseMoney } from '@/lib/money';
+import { redactSecrets } from '@/lib/secrets';
 import { mapStrings, storableText, truncate } from '@/lib/text';
 import { parseProviderTime } from '@/lib/time';
 import { checkAmounts } from './amount-check';
-import { REDACTED, sha256, type NormalizeResult, type PaymentClaim } from './claim';
+import { sha256, type NormalizeResult, type PaymentClaim } from './claim';
 import { JUSPAY_PAYMENT_MODES, juspayPaymentMode, juspayStatusInfo } from './status';
 
 /**
@@ -22,8 +23,11 @@ const juspayEventSchema = z.looseObject({
   content: z.looseObject({ order: z.looseObject({}, { error: 'content.order must be an object' }) }, { error: 'content.order is required' }),
 });
 
-/** Saved-card references are secrets like Enkash's paymentToken: redacted wherever they appear. */
-export const JUSPAY_SECRET_KEYS = ['card_reference', 'card_token'] as const;
+/**
+ * Saved-card references are secrets like Enkash's paymentToken, and a security code (CVV) is
+ * never kept at all (PCI DSS 3.2): redacted wherever they appear.
+ */
+export const JUSPAY_SECRET_KEYS = ['card_reference', 'card_token', 'card_security_code'] as const;
 const TEXT_MAX = 512;
 const ID_MAX = 128;
 /** The order's ids that name the payment (or an alias of it): refused when longer than ID_MAX. */
@@ -44,7 +48,7 @@ export function normalizeJuspayWebhook(input: unknown): NormalizeResult {
     if (r.changed) flags.add('invalid_text_replaced');
     return r.text;
   });
-  const scrubbed = scrubCardNumbersDeep(redactSecrets(cleaned));
+  const scrubbed = scrubCardNumbersDeep(redactSecrets(cleaned, JUSPAY_SECRET_KEYS).value, { idFields: JUSPAY_ID_FIELDS });
   if (scrubbed.found > 0) flags.add('card_number_scrubbed');
   const body = scrubbed.value as Json;
 
@@ -179,11 +183,11 @@ export function normalizeJuspayWebhook(input: unknown): NormalizeResult {
   return { ok: true, claim };
 }
 
-/** A copy with the value of every secret key (at any depth) replaced. */
-function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (!isObject(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, (JUSPAY_SECRET_KEYS as readonly string[]).includes(k) && v !== null && v !== '' ? REDACTED : redactSecrets(v)]),
-  );
-}
+/**
+ * Juspay's identifier fields (order, attempt, event, customer and gateway ids), where a digit run
+ * inside an alphanumeric id is part of the id, not a card number; everywhere else it is scrubbed.
+ */
+const JUSPAY_ID_FIELDS = [
+  'id', 'order_id', 'txn_id', 'txn_uuid', 'customer_id', 'merchant_id', 'challenge_id', 'epg_txn_id', 'rrn',
+  'auth_id_code', 'gateway_reference_id', 'unique_request_id', 'refund_id', 'ref',
+];

@@ -2,8 +2,9 @@ import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { transactions, type Verification } from '@/db/schema';
 import { recordAudit, type AuditEntry } from '@/lib/audit/record';
+import { logError, logWarn } from '@/lib/log';
 import { isProviderError, type Providers } from '@/lib/providers/types';
-import { storableText, truncate } from '@/lib/text';
+import { scrubbedText, truncate } from '@/lib/text';
 import { statusInfo } from './status';
 
 /** Providers whose status API PayOps can ask. Juspay's order status API has no client yet. */
@@ -97,11 +98,11 @@ async function askProvider(ask: () => Promise<{ status: string | null }>): Promi
   try {
     const { status } = await ask();
     if (!status?.trim()) return { ok: false, detail: 'The status API answered without a status.' };
-    return { ok: true, status: truncate(storableText(status.trim()).text, 64) };
+    return { ok: true, status: truncate(scrubbedText(status.trim()), 64) };
   } catch (err) {
     if (isProviderError(err) && err.code === 'not_found') return { ok: true, status: null };
-    if (isProviderError(err)) return { ok: false, detail: `The status API could not be asked (${err.code}): ${truncate(err.message, 300)}` };
-    console.error('[verify] unexpected error asking the provider:', err);
+    if (isProviderError(err)) return { ok: false, detail: `The status API could not be asked (${err.code}): ${truncate(scrubbedText(err.message), 300)}` };
+    logError('[verify] unexpected error asking the provider:', err);
     return { ok: false, detail: 'The status check failed unexpectedly; see the server log.' };
   }
 }
@@ -162,8 +163,8 @@ export async function selectForReconcile(db: Db, params: { since: Date; limit: n
 export async function verifyQuietly(db: () => Promise<Db>, providers: () => Pick<Providers, 'enkash'>, id: number): Promise<void> {
   try {
     const result = await verifyTransaction(await db(), providers(), { id });
-    if (result?.verification === 'mismatch') console.warn(`[verify] payment ${id}: ${result.detail}`);
+    if (result?.verification === 'mismatch') logWarn(`[verify] payment ${id}: ${result.detail}`);
   } catch (err) {
-    console.error(`[verify] payment ${id}: the status check could not be recorded:`, err);
+    logError(`[verify] payment ${id}: the status check could not be recorded:`, err);
   }
 }

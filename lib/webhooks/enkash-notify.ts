@@ -1,4 +1,4 @@
-import { normalizeEnkashNotify } from '@/lib/payments/enkash-notify';
+import { ENKASH_SECRET_KEYS, normalizeEnkashNotify } from '@/lib/payments/enkash-notify';
 import { handleWebhook, rejectWebhookMethod, type WebhookDeps, type WebhookSpec } from './handle';
 import { authenticateSharedSecret } from './secret';
 
@@ -19,7 +19,7 @@ function enkashSpec(secret: string | undefined): WebhookSpec {
       return { auth, reason: auth === 'missing' || auth === 'invalid' ? AUTH_REASONS[auth] : undefined };
     },
     normalize: normalizeEnkashNotify,
-    secretKeys: ['paymentToken'],
+    secretKeys: ENKASH_SECRET_KEYS,
   };
 }
 

@@ -1,17 +1,15 @@
 import type { Db } from '@/db/client';
 import type { DeliveryAuth } from '@/db/schema';
-import { scrubCardNumbers } from '@/lib/cards';
 import { clientIp, decodeUtf8, readBodyCapped } from '@/lib/http/request';
 import { parseJsonExact } from '@/lib/json';
-import { REDACTED, sha256, type NormalizeResult, type PaymentClaim } from '@/lib/payments/claim';
+import { sha256, type NormalizeResult, type PaymentClaim } from '@/lib/payments/claim';
 import { ingestClaim, recordRejectedDelivery, type DeliveryMeta, type IngestResult } from '@/lib/payments/ingest';
 import { databaseDataError } from '@/lib/errors';
 import { errorResponse, jsonError } from '@/lib/route';
-import { storableText } from '@/lib/text';
+import { redactedBody, STORED_BODY_CHARS } from './stored-body';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-/** What a delivery row keeps of a body: enough to see what was sent, never a store of payloads. */
-export const STORED_BODY_CHARS = 16 * 1024;
+export { STORED_BODY_CHARS };
 
 /** The auth verdict on a request; `reason` says why a refused one was refused. */
 export interface WebhookAuth {
@@ -26,7 +24,7 @@ export interface WebhookSpec {
   what: string;
   authenticate(req: Request): WebhookAuth;
   normalize(json: unknown): NormalizeResult;
-  /** Keys whose string values are secrets, redacted from refused bodies as well. */
+  /** Keys whose values are secrets, redacted from refused bodies as well (by meaning: lib/secrets.ts). */
   secretKeys: readonly string[];
 }
 
@@ -140,25 +138,4 @@ export async function rejectWebhookMethod(req: Request, spec: WebhookSpec, deps:
   } catch (err) {
     return errorResponse(err, req);
   }
-}
-
-/**
- * A refused body is kept for the operator, but never with a card number or a secret in it: card
- * numbers are cut to their last four, the secrets' values replaced, then it is capped. The hash
- * is of this redacted text: a hash of the raw body would let a card number be brute-forced.
- */
-function redactedBody(text: string | null, secretKeys: readonly string[]) {
-  if (text === null) return { body: null, bodySha256: null, bodyTruncated: false, flags: [] as string[] };
-  const scrubbed = scrubCardNumbers(storableText(text).text);
-  let redacted = scrubbed.text;
-  for (const key of secretKeys) {
-    // Also a value cut off by the size cap (no closing quote).
-    redacted = redacted.replace(new RegExp(`("${key}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|\\\\?$)`, 'g'), `$1"${REDACTED}"`);
-  }
-  return {
-    body: redacted.slice(0, STORED_BODY_CHARS),
-    bodySha256: sha256(redacted),
-    bodyTruncated: redacted.length > STORED_BODY_CHARS,
-    flags: scrubbed.found > 0 ? ['card_number_scrubbed'] : [],
-  };
 }

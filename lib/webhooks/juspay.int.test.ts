@@ -163,8 +163,9 @@ describe.each(await testDatabaseKinds())('Juspay webhook on $kind', ({ create })
   });
 
   it('does not key a payment on an order id the card scrubber changed', async () => {
-    // 13 digits that pass Luhn, as a merchant's epoch-ms order id may: txn_id would lose them.
-    const luhnOrder = '1738916997657';
+    // A merchant's numeric order id that is also a card number (Visa range, passes Luhn): the
+    // scrubber cuts it from order_id and txn_id; txn_uuid, where it touches letters, keeps it.
+    const luhnOrder = '4000056655665556';
     const res = await post(juspayEvent({ id: evt(), txn: luhnOrder }));
     expect(res.status).toBe(200);
     const row = await txn(`uuid${luhnOrder}`);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { scrubCardNumbersDeep } from '@/lib/cards';
+import { ENKASH_ID_FIELDS, ENKASH_SECRET_KEYS } from '@/lib/payments/enkash-notify';
+import { redactSecrets } from '@/lib/secrets';
 import { codeForStatus, garbage, replyAs, safeProviderText, statusError, type CallContext, type ProviderReply } from '../http';
 import type { IssuedToken } from '../token';
 import type { OtpSendResult, OtpValidateResult, ProviderStatus } from '../types';
@@ -84,13 +86,13 @@ export function statusResult(ctx: CallContext, reply: ProviderReply, transaction
   const envelope = okEnvelope(ctx, reply);
   const payload = replyAs(ctx, reply, statusPayloadSchema, envelope.payload);
   // paymentToken is a secret and card numbers are never kept: neither leaves this function.
-  const raw: Record<string, unknown> = { ...payload };
-  delete raw.paymentToken;
+  const { paymentToken: _token, ...rest } = payload as Record<string, unknown>;
+  const raw = redactSecrets(rest, ENKASH_SECRET_KEYS).value;
   return {
     provider: 'enkash',
     transactionId: payload.transactionId ?? transactionId,
     status: payload.status ?? payload.transactionStatus,
-    raw: scrubCardNumbersDeep(raw).value as Record<string, unknown>,
+    raw: scrubCardNumbersDeep(raw, { idFields: ENKASH_ID_FIELDS }).value as Record<string, unknown>,
   };
 }
 
