@@ -1,6 +1,7 @@
 import { NodePgSession, NodePgTransaction, drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { isDatabaseUnavailable } from '@/lib/errors';
+import { logError } from '@/lib/log';
 import * as schema from './schema';
 
 /**
@@ -66,7 +67,7 @@ export function createPool(options: PostgresOptions): pg.Pool {
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', (err) => console.error(`[db] idle connection error: ${err.message}`));
+  pool.on('error', (err) => logError('[db] idle connection error', err));
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
   (pool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
     const startedAt = Date.now();

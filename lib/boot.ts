@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { DbHandle } from '@/db/client';
 import { seedDemo } from './demo/seed';
+import { logError } from './log';
 import { startOtpSweep } from './otp/sweep';
 import { env, startupProblems, startupWarnings } from './env';
 
@@ -54,7 +55,7 @@ export async function boot(): Promise<void> {
       console.error(`[payops] ${signal}: shutdown did not finish in 8 s; exiting`);
       process.exit(1);
     }, 8000).unref();
-    await closeDb().catch((err) => console.error('[payops] close failed', err));
+    await closeDb().catch((err) => logError('[payops] close failed', err));
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -5,7 +5,9 @@ import { parseJsonExact } from '@/lib/json';
 import { sha256, type NormalizeResult, type PaymentClaim } from '@/lib/payments/claim';
 import { ingestClaim, recordRejectedDelivery, type DeliveryMeta, type IngestResult } from '@/lib/payments/ingest';
 import { databaseDataError } from '@/lib/errors';
+import { logError } from '@/lib/log';
 import { errorResponse, jsonError } from '@/lib/route';
+import { scrubbedText } from '@/lib/text';
 import { redactedBody, STORED_BODY_CHARS } from './stored-body';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -48,7 +50,7 @@ export interface WebhookDeps {
  * is answered; one that cannot be recorded gets a 5xx so the provider retries.
  */
 export async function handleWebhook(req: Request, spec: WebhookSpec, deps: WebhookDeps): Promise<Response> {
-  const base = { provider: spec.provider, sourceIp: clientIp(req), userAgent: req.headers.get('user-agent')?.slice(0, 256) ?? null };
+  const base = { provider: spec.provider, sourceIp: clientIp(req), userAgent: keptUserAgent(req) };
   try {
     const { auth, reason: authReason } = spec.authenticate(req);
     const reject = async (httpStatus: number, code: string, reason: string, body: string | null, bodyBytes: number | null) => {
@@ -109,7 +111,7 @@ export async function handleWebhook(req: Request, spec: WebhookSpec, deps: Webho
       try {
         deps.afterAccepted({ provider: claim.provider, transactionId: claim.transactionId, result });
       } catch (err) {
-        console.error(`[webhook ${spec.provider}] after-accept hook failed for ${claim.transactionId}:`, err);
+        logError(`[webhook ${spec.provider}] after-accept hook failed for ${claim.transactionId}`, err);
       }
     }
     return Response.json({}, { headers: { 'cache-control': 'no-store' } });
@@ -125,7 +127,7 @@ export async function rejectWebhookMethod(req: Request, spec: WebhookSpec, deps:
     await recordRejectedDelivery(await deps.db(), {
       provider: spec.provider,
       sourceIp: clientIp(req),
-      userAgent: req.headers.get('user-agent')?.slice(0, 256) ?? null,
+      userAgent: keptUserAgent(req),
       auth: spec.authenticate(req).auth,
       httpStatus: 405,
       reason,
@@ -138,4 +140,10 @@ export async function rejectWebhookMethod(req: Request, spec: WebhookSpec, deps:
   } catch (err) {
     return errorResponse(err, req);
   }
+}
+
+/** The User-Agent as kept: scrubbed before it is cut, so the cut cannot split a card number past the scrubber. */
+function keptUserAgent(req: Request): string | null {
+  const ua = req.headers.get('user-agent');
+  return ua === null ? null : scrubbedText(ua).slice(0, 256);
 }
