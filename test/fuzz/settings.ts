@@ -1,0 +1,47 @@
+// How much to fuzz, and from which seed. A fixed seed by default, so `npm test` is repeatable and
+// a failure reproduces; FUZZ_SEED and FUZZ_RUNS override them:
+//
+//   npx vitest run --project integration lib/webhooks/*.fuzz.int.test.ts      # the modest default
+//   FUZZ_RUNS=5000 npx vitest run --project integration lib/webhooks/*.fuzz.int.test.ts
+//     # 5,000 fuzzed deliveries per webhook and database: the issue's 10,000 across both webhooks
+//   FUZZ_SEED=12345 FUZZ_RUNS=5000 npx vitest run …                        # another seed
+//
+// A failing property prints its seed and its shrunk counterexample; fast-check's message also
+// gives the `path` to replay it exactly.
+import fc from 'fast-check';
+
+export const DEFAULT_SEED = 20250207;
+
+export interface FuzzSettings {
+  seed: number;
+  /** Fuzzed requests per test file and database, shared out between the file's properties. */
+  runs: number;
+  /** Runs of one property: its share of `runs`, at least `min`. */
+  share(weight: number, min?: number): number;
+  /** fast-check options for one property of `numRuns` runs. */
+  options(numRuns: number): fc.Parameters<unknown>;
+  /** A test timeout generous enough for `numRuns` requests, shrinking included. */
+  timeout(numRuns: number, msPerRun?: number): number;
+}
+
+function readInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) throw new Error(`${name} must be an integer, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function fuzzSettings(file: string, defaultRuns: number): FuzzSettings {
+  const seed = readInt('FUZZ_SEED', DEFAULT_SEED);
+  const runs = Math.max(1, readInt('FUZZ_RUNS', defaultRuns));
+  // Not console: the tests capture the console to look for leaks in it.
+  process.stderr.write(`[fuzz] ${file}: seed ${seed}, ${runs} runs per database (override with FUZZ_SEED, FUZZ_RUNS)\n`);
+  return {
+    seed,
+    runs,
+    share: (weight, min = 10) => Math.max(min, Math.round(runs * weight)),
+    options: (numRuns) => ({ seed, numRuns }),
+    timeout: (numRuns, msPerRun = 40) => 120_000 + numRuns * msPerRun,
+  };
+}
