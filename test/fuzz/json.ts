@@ -20,17 +20,40 @@ export const lit = (raw: string): Node => ({ t: 'lit', raw });
 export const str = (v: string): Node => ({ t: 'str', v });
 export const key = (name: string) => JSON.stringify(name);
 
+/** The JSON text of a tree; iterative, since the fuzz nests thousands of levels deep. */
 export function write(node: Node): string {
-  switch (node.t) {
-    case 'lit':
-      return node.raw;
-    case 'str':
-      return JSON.stringify(node.v);
-    case 'arr':
-      return `[${node.items.map(write).join(',')}]`;
-    case 'obj':
-      return `{${node.entries.map((e) => `${e.key}:${write(e.value)}`).join(',')}}`;
+  const out: string[] = [];
+  const todo: (Node | string)[] = [node];
+  while (todo.length) {
+    const item = todo.pop()!;
+    if (typeof item === 'string') {
+      out.push(item);
+      continue;
+    }
+    switch (item.t) {
+      case 'lit':
+        out.push(item.raw);
+        break;
+      case 'str':
+        out.push(JSON.stringify(item.v));
+        break;
+      case 'arr': {
+        const parts: (Node | string)[] = ['['];
+        item.items.forEach((child, i) => parts.push(...(i ? [',', child] : [child])));
+        parts.push(']');
+        todo.push(...parts.reverse());
+        break;
+      }
+      case 'obj': {
+        const parts: (Node | string)[] = ['{'];
+        item.entries.forEach((e, i) => parts.push(`${i ? ',' : ''}${e.key}:`, e.value));
+        parts.push('}');
+        todo.push(...parts.reverse());
+        break;
+      }
+    }
   }
+  return out.join('');
 }
 
 /** Parses valid JSON into a tree, keeping number literals and key spellings as written. */
@@ -101,37 +124,46 @@ export const clone = (n: Node): Node => structuredClone(n);
 export interface Slot {
   parent: Extract<Node, { t: 'obj' }>;
   index: number;
-  path: string[];
+  /** Dotted key names from the root (array indexes included); null past 32 levels. */
+  dotted: string | null;
+  /** Whether this entry's key, or a key above it, is one `isSecret` names. */
+  secret: boolean;
 }
 
-/** Every object entry, depth first, in document order. */
-export function slots(root: Node): Slot[] {
+/** Every object entry, depth first, in document order; iterative, for deep nesting. */
+export function slots(root: Node, isSecret: (rawKey: string) => boolean = () => false): Slot[] {
   const out: Slot[] = [];
-  const walk = (n: Node, path: string[]) => {
-    if (n.t === 'obj') {
-      n.entries.forEach((e, index) => {
-        const p = [...path, keyName(e.key)];
-        out.push({ parent: n, index, path: p });
-        walk(e.value, p);
+  const todo: { node: Node; dotted: string | null; depth: number; secret: boolean }[] = [{ node: root, dotted: '', depth: 0, secret: false }];
+  const join = (dotted: string | null, part: string, depth: number) => (dotted === null || depth > 32 ? null : dotted ? `${dotted}.${part}` : part);
+  while (todo.length) {
+    const { node, dotted, depth, secret } = todo.pop()!;
+    const children: typeof todo = [];
+    if (node.t === 'obj') {
+      node.entries.forEach((e, index) => {
+        const slot = { parent: node, index, dotted: join(dotted, keyName(e.key), depth), secret: secret || isSecret(e.key) };
+        out.push(slot);
+        children.push({ node: e.value, dotted: slot.dotted, depth: depth + 1, secret: slot.secret });
       });
-    } else if (n.t === 'arr') {
-      n.items.forEach((item, index) => walk(item, [...path, String(index)]));
+    } else if (node.t === 'arr') {
+      node.items.forEach((item, index) => children.push({ node: item, dotted: join(dotted, String(index), depth), depth: depth + 1, secret }));
     }
-  };
-  walk(root, []);
+    todo.push(...children.reverse());
+  }
+  // Order: the entries of one object together, then what lies below them; stable for a given tree.
   return out;
 }
 
-/** Every object in the tree, root first. */
+/** Every object in the tree, root first; iterative. */
 export function objects(root: Node): Extract<Node, { t: 'obj' }>[] {
   const out: Extract<Node, { t: 'obj' }>[] = [];
-  const walk = (n: Node) => {
+  const todo: Node[] = [root];
+  while (todo.length) {
+    const n = todo.pop()!;
     if (n.t === 'obj') {
       out.push(n);
-      n.entries.forEach((e) => walk(e.value));
-    } else if (n.t === 'arr') n.items.forEach(walk);
-  };
-  walk(root);
+      todo.push(...n.entries.map((e) => e.value).reverse());
+    } else if (n.t === 'arr') todo.push(...[...n.items].reverse());
+  }
   return out;
 }
 

@@ -5,9 +5,11 @@
 //   FUZZ_RUNS=5000 npx vitest run --project integration lib/webhooks/*.fuzz.int.test.ts
 //     # 5,000 fuzzed deliveries per webhook and database: the issue's 10,000 across both webhooks
 //   FUZZ_SEED=12345 FUZZ_RUNS=5000 npx vitest run …                        # another seed
+//   FUZZ_OTP_RUNS=2000 npx vitest run --project integration app/api/v1/otp/otp.fuzz.int.test.ts
+//     # the OTP proxy has its own count: each of its requests goes to the provider simulator
 //
-// A failing property prints its seed and its shrunk counterexample; fast-check's message also
-// gives the `path` to replay it exactly.
+// A failing property prints its seed and its shrunk counterexample (FUZZ_SHRINKS caps the shrink
+// steps, default 150); fast-check's message also gives the `path` to replay it exactly.
 import fc from 'fast-check';
 
 export const DEFAULT_SEED = 20250207;
@@ -18,6 +20,11 @@ export interface FuzzSettings {
   runs: number;
   /** Runs of one property: its share of `runs`, at least `min`. */
   share(weight: number, min?: number): number;
+  /**
+   * The arbitrary with its shrinking capped (FUZZ_SHRINKS, default 150 shrunk values): every
+   * shrink step is a real request, and an uncapped shrink of a large case can take minutes.
+   */
+  limit<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T>;
   /** fast-check options for one property of `numRuns` runs. */
   options(numRuns: number): fc.Parameters<unknown>;
   /** A test timeout generous enough for `numRuns` requests, shrinking included. */
@@ -32,15 +39,17 @@ function readInt(name: string, fallback: number): number {
   return n;
 }
 
-export function fuzzSettings(file: string, defaultRuns: number): FuzzSettings {
+export function fuzzSettings(file: string, defaultRuns: number, runsVariable = 'FUZZ_RUNS'): FuzzSettings {
   const seed = readInt('FUZZ_SEED', DEFAULT_SEED);
-  const runs = Math.max(1, readInt('FUZZ_RUNS', defaultRuns));
+  const runs = Math.max(1, readInt(runsVariable, defaultRuns));
+  const shrinks = Math.max(0, readInt('FUZZ_SHRINKS', 150));
   // Not console: the tests capture the console to look for leaks in it.
-  process.stderr.write(`[fuzz] ${file}: seed ${seed}, ${runs} runs per database (override with FUZZ_SEED, FUZZ_RUNS)\n`);
+  process.stderr.write(`[fuzz] ${file}: seed ${seed}, ${runs} runs per database (override with FUZZ_SEED, ${runsVariable})\n`);
   return {
     seed,
     runs,
     share: (weight, min = 10) => Math.max(min, Math.round(runs * weight)),
+    limit: (arb) => fc.limitShrink(arb, shrinks),
     options: (numRuns) => ({ seed, numRuns }),
     timeout: (numRuns, msPerRun = 40) => 120_000 + numRuns * msPerRun,
   };

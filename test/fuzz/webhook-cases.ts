@@ -86,7 +86,8 @@ export type Op =
 export type CardAs = { kind: 'string'; written: Written; pre: string; post: string } | { kind: 'number'; form: NumberForm };
 export type Where =
   | { kind: 'leaf'; at: number }
-  | { kind: 'embed'; at: number; pos: number }
+  /** Into the text of a string value: a random one, or the one at `path`. */
+  | { kind: 'embed'; at: number; pos: number; path?: string }
   | { kind: 'newKey'; at: number; name: string }
   | { kind: 'key'; at: number }
   | { kind: 'field'; path: string };
@@ -232,7 +233,7 @@ const NOT_ALNUM_PRE = [' ', ' card ', ' PAN: ', '(', ' #', '=', '/', '"', '['];
 const NOT_ALNUM_POST = [' ', ' end ', ')', '.', ';', ',', ']'];
 const GLUE = ['ref', 'PAN', 'x', 'No', 'card', 'é', 'ह'];
 
-function cardAsArb(kind: CardKind, embedded: boolean): fc.Arbitrary<CardAs> {
+export function cardAsArb(kind: CardKind, embedded: boolean, separators?: readonly string[]): fc.Arbitrary<CardAs> {
   if (kind === 'number') return fc.record({ kind: fc.constant('number' as const), form: fc.constantFrom(...NUMBER_FORMS) });
   if (kind === 'glued') {
     return fc
@@ -240,10 +241,9 @@ function cardAsArb(kind: CardKind, embedded: boolean): fc.Arbitrary<CardAs> {
       .filter((c) => c.pre !== '' || c.post !== '')
       .map((c) => ({ kind: 'string' as const, ...c }));
   }
-  const separators = kind === 'narrow' ? NARROW_SEPARATORS : OTHER_SEPARATORS;
   return fc.record({
     kind: fc.constant('string' as const),
-    written: writtenArb(separators),
+    written: writtenArb(separators ?? (kind === 'narrow' ? NARROW_SEPARATORS : OTHER_SEPARATORS)),
     // Embedded in other text, a card always has a separator either side (glued is its own kind).
     pre: embedded ? fc.constantFrom(...NOT_ALNUM_PRE) : fc.constantFrom('', ...NOT_ALNUM_PRE),
     post: embedded ? fc.constantFrom(...NOT_ALNUM_POST) : fc.constantFrom('', ...NOT_ALNUM_POST),
@@ -370,7 +370,7 @@ export function buildCase(shape: Shape, c: Case, freshIds: (tree: Node, repeat: 
   const candidates = { cards: [] as string[], secrets: shape.secretPath ? [c.token] : [] };
 
   const pick = <T>(list: T[], n: number): T | undefined => (list.length ? list[n % list.length] : undefined);
-  const editable = () => slots(tree).filter((s) => !protectSecrets || !s.path.some((part) => isSecret(key(part))));
+  const editable = () => slots(tree, isSecret).filter((s) => !protectSecrets || !s.secret);
   for (const op of c.ops) {
     switch (op.op) {
       case 'swap': {
@@ -416,7 +416,8 @@ export function buildCase(shape: Shape, c: Case, freshIds: (tree: Node, repeat: 
         else if (w.kind === 'newKey') pick(objects(tree), w.at)?.entries.push({ key: key(w.name), value: node });
         else if (w.kind === 'key') pick(objects(tree), w.at)?.entries.push({ key: key(text), value: str('x') });
         else if (w.kind === 'embed') {
-          const s = pick(editable().filter((x) => x.parent.entries[x.index].value.t === 'str'), w.at);
+          const strings = editable().filter((x) => x.parent.entries[x.index].value.t === 'str' && (!w.path || x.dotted === w.path));
+          const s = pick(strings, w.at);
           if (s) {
             const v = (s.parent.entries[s.index].value as { v: string }).v;
             const p = w.pos % (v.length + 1);
