@@ -8,7 +8,7 @@ import { epochMsLuhnIdArb } from '@/test/fuzz/cards';
 import { set, str } from '@/test/fuzz/json';
 import { TableWatch, captureConsole } from '@/test/fuzz/leaks';
 import { fuzzSettings } from '@/test/fuzz/settings';
-import { WEBHOOK_PROPERTIES, caseArb, tokenArb, type Shape } from '@/test/fuzz/webhook-cases';
+import { WEBHOOK_PROPERTIES, caseArb, dateArb, exampleWithNodes, tokenArb, type Shape } from '@/test/fuzz/webhook-cases';
 import { WebhookFuzz } from '@/test/fuzz/webhook-harness';
 import { handleEnkashNotify } from './enkash-notify';
 
@@ -82,6 +82,31 @@ describe.each(await testDatabaseKinds())('Enkash notify webhook, fuzzed, on $kin
       settings.timeout(runs),
     );
   }
+
+  // Issue 7: year 0000, 0001-01-01 before 05:30 IST and 9999-12-31 23:59:59-23:59 passed the
+  // parser and Postgres refused them (500, delivery lost). Outside years 1000–9998 once shifted to
+  // UTC, a date is flagged invalid_txn_date and the receipt time stands in: none is ever stored.
+  const dateRuns = settings.share(0.05, 20);
+  it(
+    'stores no txnDate outside years 1000–9998 (after the zone shift), and answers no 5xx',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(dateArb, tokenArb, async (date, token) => {
+          const id = `EKFZD${process.pid}x${++n}q`;
+          const res = await post(notifyRequest(exampleWithNodes(DOCUMENTED_EXAMPLE, { transactionId: str(id), paymentToken: str(token), txnDate: date }), { key: SECRET }));
+          expect(res.status).toBeLessThan(500);
+          const [row] = await queryRows<{ year: number | null; flags: string[] }>(
+            db(),
+            sql`SELECT extract(year FROM txn_at AT TIME ZONE 'UTC')::int AS year, flags FROM transactions WHERE provider = 'enkash' AND transaction_id = ${id}`,
+          );
+          if (res.status === 200) expect(row, 'an accepted delivery has its transaction').toBeDefined();
+          if (row?.year != null) expect(row.year, `txn_at of ${JSON.stringify(date)}`).toSatisfy((y: number) => y >= 1000 && y <= 9998);
+        }),
+        settings.options(dateRuns),
+      );
+    },
+    settings.timeout(dateRuns),
+  );
 
   // Enkash ids embed epoch milliseconds; a purely numeric one passes Luhn one time in ten and
   // cannot be a card (no scheme issues from a leading 1). It must be kept, not cut to its last four.

@@ -7,7 +7,7 @@ import { JUSPAY_EVENT, basicAuth, juspayEvent, juspayRequest } from '@/test/jusp
 import { set, str } from '@/test/fuzz/json';
 import { TableWatch, captureConsole } from '@/test/fuzz/leaks';
 import { fuzzSettings } from '@/test/fuzz/settings';
-import { WEBHOOK_PROPERTIES, caseArb, type Shape } from '@/test/fuzz/webhook-cases';
+import { WEBHOOK_PROPERTIES, caseArb, dateArb, exampleWithNodes, type Shape } from '@/test/fuzz/webhook-cases';
 import { WebhookFuzz } from '@/test/fuzz/webhook-harness';
 import { handleJuspayWebhook, type JuspayDeps } from './juspay';
 
@@ -92,6 +92,31 @@ describe.each(await testDatabaseKinds())('Juspay webhook, fuzzed, on $kind', ({ 
       settings.timeout(runs),
     );
   }
+
+  // Issue 7: dates Postgres refuses passed the parser (500, delivery lost). Outside years 1000–9998
+  // once in UTC, a date is flagged invalid_txn_date and the receipt time stands in.
+  const dateRuns = settings.share(0.05, 20);
+  it(
+    'stores no transaction date outside years 1000–9998, and answers no 5xx',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(dateArb, async (date) => {
+          const order = `DOTPFZD${process.pid}x${++n}`;
+          const body = exampleWithNodes(juspayEvent({ id: `evt_V2_fzd${++n}`, txn: order }), Object.fromEntries(SHAPE.datePaths.map((p) => [p, date])));
+          const res = await post(juspayRequest(body, { authorization: AUTH }));
+          expect(res.status).toBeLessThan(500);
+          const [row] = await queryRows<{ year: number | null }>(
+            db(),
+            sql`SELECT extract(year FROM txn_at AT TIME ZONE 'UTC')::int AS year FROM transactions WHERE provider = 'juspay' AND transaction_id = ${`payopsdemo-${order}-1`}`,
+          );
+          if (res.status === 200) expect(row, 'an accepted delivery has its transaction').toBeDefined();
+          if (row?.year != null) expect(row.year, `txn_at of ${JSON.stringify(date)}`).toSatisfy((y: number) => y >= 1000 && y <= 9998);
+        }),
+        settings.options(dateRuns),
+      );
+    },
+    settings.timeout(dateRuns),
+  );
 
   // Issue 7, loose ends: a Juspay id over 128 characters was cut to 128, so two long ids with one
   // prefix became one payment. Like Enkash, such a delivery is refused with 400 (and recorded).

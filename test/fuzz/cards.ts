@@ -64,11 +64,29 @@ export const cardArb: fc.Arbitrary<Card> = fc
       ),
   );
 
+/** Separators by name, so a counterexample says `nbsp` where it would print an invisible character. */
+export const SEPARATORS = {
+  none: '',
+  space: ' ',
+  dash: '-',
+  nbsp: '\u00a0',
+  'double space': '  ',
+  tab: '\t',
+  newline: '\n',
+  dot: '.',
+  slash: '/',
+  underscore: '_',
+  comma: ',',
+  'spaced dash': ' - ',
+  colon: ':',
+} as const;
+export type Separator = keyof typeof SEPARATORS;
+
 /** The separators the scrubber has always handled (none, one space, one dash). */
-export const NARROW_SEPARATORS = ['', ' ', '-'] as const;
+export const NARROW_SEPARATORS: readonly Separator[] = ['none', 'space', 'dash'];
 /** Every other separator seen in the wild: the issue's list. */
-export const OTHER_SEPARATORS = ['\u00a0', '  ', '\t', '\n', '.', '/', '_', ',', ' - '] as const;
-export const ALL_SEPARATORS = [...NARROW_SEPARATORS, ...OTHER_SEPARATORS] as const;
+export const OTHER_SEPARATORS: readonly Separator[] = ['nbsp', 'double space', 'tab', 'newline', 'dot', 'slash', 'underscore', 'comma', 'spaced dash'];
+export const ALL_SEPARATORS: readonly Separator[] = [...NARROW_SEPARATORS, ...OTHER_SEPARATORS];
 
 export type Grouping = 'fours' | 'scheme' | 'each' | number[];
 
@@ -76,7 +94,7 @@ export type Grouping = 'fours' | 'scheme' | 'each' | number[];
 export interface Written {
   grouping: Grouping;
   /** One separator for every gap, or one per gap (cycled). */
-  separators: string[];
+  separators: Separator[];
 }
 
 function groups(digits: string, grouping: Grouping): string[] {
@@ -98,12 +116,12 @@ function groups(digits: string, grouping: Grouping): string[] {
 
 export function writeCard(digits: string, written: Written): string {
   const parts = groups(digits, written.grouping);
-  const seps = written.separators.length ? written.separators : [''];
+  const seps = written.separators.length ? written.separators.map((name) => SEPARATORS[name]) : [''];
   return parts.reduce((s, part, i) => (i === 0 ? part : s + seps[(i - 1) % seps.length] + part));
 }
 
 /** A way of writing a card number with separators drawn from `separators`. */
-export const writtenArb = (separators: readonly string[]): fc.Arbitrary<Written> =>
+export const writtenArb = (separators: readonly Separator[]): fc.Arbitrary<Written> =>
   fc.record({
     grouping: fc.oneof(
       { weight: 4, arbitrary: fc.constant<Grouping>('fours') },

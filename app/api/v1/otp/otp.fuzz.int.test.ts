@@ -70,14 +70,14 @@ const reasonCardArb = (kind: CardKind): fc.Arbitrary<Op> =>
 const idCardArb: fc.Arbitrary<Op> = fc.record({
   op: fc.constant('card' as const),
   card: cardArb,
-  as: fc.oneof(cardAsArb('narrow', false, ['', '-', '.', '_', ':']), cardAsArb('other', false)).map((as) => (as.kind === 'string' ? { ...as, pre: '', post: '' } : as)),
+  as: fc.oneof(cardAsArb('narrow', false, ['none', 'dash', 'dot', 'underscore', 'colon']), cardAsArb('other', false)).map((as) => (as.kind === 'string' ? { ...as, pre: '', post: '' } : as)),
   where: fc.record({ kind: fc.constant('field' as const), path: fc.constantFrom(...ID_PATHS) }),
 });
 
 const idempotencyArb = (headers: boolean) =>
   fc.oneof(
     fc.constantFrom(null, 'fresh' as const, 'repeat' as const),
-    ...(headers ? [fc.record({ card: cardArb, written: writtenArb(['', '-', '.', '/', '_', ',']) })] : []),
+    ...(headers ? [fc.record({ card: cardArb, written: writtenArb(['none', 'dash', 'dot', 'slash', 'underscore', 'comma']) })] : []),
   );
 
 function otpCaseArb(profile: Profile, cardOps: fc.Arbitrary<Op> | null): fc.Arbitrary<OtpCase> {
