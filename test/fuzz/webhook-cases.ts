@@ -200,25 +200,33 @@ export const structureOpArb = (shape: Shape): fc.Arbitrary<Op> =>
 // Dates: the edges of what Postgres' timestamptz and PayOps' range rule (years 1000–9998 after
 // the zone shift) accept, with zones that move a date across them.
 const YEARS = ['0000', '0001', '0099', '0100', '0999', '1000', '1001', '1969', '1970', '2025', '9997', '9998', '9999'];
-const DAYS = ['01-01', '02-28', '02-29', '12-31', '06-15', '00-01', '13-01', '02-30', '04-31', '12-32'];
-const TIMES = ['00:00:00', '05:29:59', '05:30:00', '18:29:59', '18:30:00', '23:59:59', '12:00:00', '24:00:00', '23:60:00', '23:59:60'];
+const VALID_DAYS = ['01-01', '02-28', '12-31', '06-15', '01-02', '12-30'];
+const INVALID_DAYS = ['00-01', '13-01', '02-30', '04-31', '12-32', '02-29'];
+const VALID_TIMES = ['00:00:00', '05:29:59', '05:30:00', '18:29:59', '18:30:00', '23:59:59', '12:00:00'];
+const INVALID_TIMES = ['24:00:00', '23:60:00', '23:59:60'];
 const ZONES = ['', '', '', 'Z', '+05:30', '-05:30', '-23:59', '+23:59', '+14:00', '-12:00', '+00:00', '-00:00', '+24:00'];
 const FRACTIONS = ['', '', '', '.0', '.999', '.999999999', '.5'];
+/** The issue's own examples, and the edges of the 1000–9998 rule. */
+const EDGE_DATES = [
+  '0000-01-01 00:00:00', '0001-01-01 00:00:00', '0001-01-01 05:29:59', '0001-01-01 05:30:00', '9999-12-31 23:59:59-23:59',
+  '9999-12-31 23:59:59', '1000-01-01 00:00:00', '1000-01-01 05:30:00', '0999-12-31 23:59:59Z', '9998-12-31 23:59:59', '9998-12-31 23:59:59-23:59',
+];
+const yearArb = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...YEARS) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 9999 }).map((y) => String(y).padStart(4, '0')) });
+const dayArb = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(...VALID_DAYS) },
+  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([m, d]) => `${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`) },
+  { weight: 1, arbitrary: fc.constantFrom(...INVALID_DAYS) },
+);
+const timeArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...VALID_TIMES) }, { weight: 1, arbitrary: fc.constantFrom(...INVALID_TIMES) });
+// Dates: the edges of what Postgres' timestamptz and PayOps' range rule (years 1000–9998 after
+// the zone shift) accept, with zones that move a date across them; mostly well formed, so they
+// reach the database.
 export const dateArb: fc.Arbitrary<Node> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...EDGE_DATES).map(str) },
   {
-    weight: 10,
+    weight: 8,
     arbitrary: fc
-      .record({
-        year: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...YEARS) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 9999 }).map((y) => String(y).padStart(4, '0')) }),
-        day: fc.oneof(
-          fc.constantFrom(...DAYS),
-          fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([m, d]) => `${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
-        ),
-        time: fc.constantFrom(...TIMES),
-        sep: fc.constantFrom(' ', 'T'),
-        fraction: fc.constantFrom(...FRACTIONS),
-        zone: fc.constantFrom(...ZONES),
-      })
+      .record({ year: yearArb, day: dayArb, time: timeArb, sep: fc.constantFrom(' ', 'T'), fraction: fc.constantFrom(...FRACTIONS), zone: fc.constantFrom(...ZONES) })
       .map((d) => str(`${d.year}-${d.day}${d.sep}${d.time}${d.fraction}${d.zone}`)),
   },
   { weight: 1, arbitrary: fc.constantFrom('10000-01-01 00:00:00', '-0001-01-01 00:00:00', '2025-02-07', '07/02/2025 14:00:05', '', ' ').map(str) },
