@@ -76,8 +76,10 @@ const idCardArb: fc.Arbitrary<Op> = fc.record({
 
 const idempotencyArb = (headers: boolean) =>
   fc.oneof(
-    fc.constantFrom(null, 'fresh' as const, 'repeat' as const),
-    ...(headers ? [fc.record({ card: cardArb, written: writtenArb(['none', 'dash', 'dot', 'slash', 'underscore', 'comma']) })] : []),
+    { weight: 4, arbitrary: fc.constantFrom(null, 'fresh' as const) },
+    // The previous request's key: a replay, or (for another request) a 409.
+    { weight: 1, arbitrary: fc.constant('repeat' as const) },
+    ...(headers ? [{ weight: 3, arbitrary: fc.record({ card: cardArb, written: writtenArb(['none', 'dash', 'dot', 'slash', 'underscore', 'comma']) }) }] : []),
   );
 
 function otpCaseArb(profile: Profile, cardOps: fc.Arbitrary<Op> | null): fc.Arbitrary<OtpCase> {
