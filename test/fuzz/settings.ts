@@ -1,15 +1,19 @@
 // How much to fuzz, and from which seed. A fixed seed by default, so `npm test` is repeatable and
-// a failure reproduces; FUZZ_SEED and FUZZ_RUNS override them:
+// a failure reproduces; FUZZ_SEED and FUZZ_RUNS override them. FUZZ_RUNS is the number of fuzzed
+// deliveries per webhook file and per database (PGlite always, Postgres when reachable):
 //
-//   npx vitest run --project integration lib/webhooks/*.fuzz.int.test.ts      # the modest default
-//   FUZZ_RUNS=5000 npx vitest run --project integration lib/webhooks/*.fuzz.int.test.ts
-//     # 5,000 fuzzed deliveries per webhook and database: the issue's 10,000 across both webhooks
-//   FUZZ_SEED=12345 FUZZ_RUNS=5000 npx vitest run …                        # another seed
+//   npx vitest run --project integration lib/webhooks/*.fuzz.int.test.ts        # default: 300
+//   FUZZ_RUNS=2500 npx vitest run --project integration lib/webhooks/*.fuzz.int.test.ts
+//     # the issue's 10,000 fuzzed deliveries: 2 webhooks × 2 databases × 2,500
+//   FUZZ_RUNS=5000 …   # 10,000 on each database (or on PGlite alone when Postgres is not there)
+//   FUZZ_SEED=12345 FUZZ_RUNS=2500 npx vitest run …                            # another seed
 //   FUZZ_OTP_RUNS=2000 npx vitest run --project integration app/api/v1/otp/otp.fuzz.int.test.ts
-//     # the OTP proxy has its own count: each of its requests goes to the provider simulator
+//     # the OTP proxy has its own count (default 150): each request goes to the provider simulator
 //
 // A failing property prints its seed and its shrunk counterexample (FUZZ_SHRINKS caps the shrink
-// steps, default 150); fast-check's message also gives the `path` to replay it exactly.
+// steps, default 150); fast-check's message also gives the `path` to replay it exactly. The
+// summary line `[fuzz] <webhook> on <database>: N requests …` on stderr counts every request made,
+// shrinking included, with its answers by status.
 import fc from 'fast-check';
 
 export const DEFAULT_SEED = 20250207;

@@ -135,7 +135,8 @@ describe.each(await testDatabaseKinds())('OTP proxy, fuzzed, on $kind', ({ kind,
   beforeAll(async () => {
     t = await create();
     await watch.init();
-    const simulator = await startSandboxWithProviders({ timeoutMs: 3000 });
+    // A generous deadline: a simulator slowed by a busy machine must not read as a 504 from PayOps.
+    const simulator = await startSandboxWithProviders({ timeoutMs: 10_000 });
     sandbox = simulator.sandbox;
     providers = simulator.providers();
     log = captureConsole();
