@@ -74,9 +74,10 @@ describe.each(await testDatabaseKinds())('Enkash notify webhook, fuzzed, on $kin
     it(
       `no 5xx, one deliveries row, nothing stored or logged: ${name}`,
       async () => {
-        await fc.assert(
+        await settings.assert(
+          `enkash on ${kind}`,
           fc.asyncProperty(settings.limit(caseArb(SHAPE, profile)), (c) => fuzz.deliver(c, profile.secrets === 'plain')),
-          settings.options(runs),
+          runs,
         );
       },
       settings.timeout(runs),
@@ -90,7 +91,8 @@ describe.each(await testDatabaseKinds())('Enkash notify webhook, fuzzed, on $kin
   it(
     'stores no txnDate outside years 1000–9998 (after the zone shift), and answers no 5xx',
     async () => {
-      await fc.assert(
+      await settings.assert(
+        `enkash on ${kind}`,
         fc.asyncProperty(dateArb, tokenArb, async (date, token) => {
           const id = `EKFZD${process.pid}x${++n}q`;
           const res = await post(notifyRequest(exampleWithNodes(DOCUMENTED_EXAMPLE, { transactionId: str(id), paymentToken: str(token), txnDate: date }), { key: SECRET }));
@@ -102,7 +104,7 @@ describe.each(await testDatabaseKinds())('Enkash notify webhook, fuzzed, on $kin
           if (res.status === 200) expect(row, 'an accepted delivery has its transaction').toBeDefined();
           if (row?.year != null) expect(row.year, `txn_at of ${JSON.stringify(date)}`).toSatisfy((y: number) => y >= 1000 && y <= 9998);
         }),
-        settings.options(dateRuns),
+        dateRuns,
       );
     },
     settings.timeout(dateRuns),
@@ -114,7 +116,8 @@ describe.each(await testDatabaseKinds())('Enkash notify webhook, fuzzed, on $kin
   it(
     'keeps ids that cannot be card numbers intact: Luhn-valid 13-digit epoch-ms transactionIds, bare or inside an id',
     async () => {
-      await fc.assert(
+      await settings.assert(
+        `enkash on ${kind}`,
         fc.asyncProperty(epochMsLuhnIdArb, fc.constantFrom('', 'EK'), tokenArb, async (digits, prefix, token) => {
           const id = prefix ? `${prefix}${digits}yh8GL` : digits;
           const req = notifyRequest(exampleWith({ transactionId: id, paymentToken: token }), { key: SECRET });
@@ -123,7 +126,7 @@ describe.each(await testDatabaseKinds())('Enkash notify webhook, fuzzed, on $kin
           const rows = await queryRows<{ transaction_id: string }>(db(), sql`SELECT transaction_id FROM transactions WHERE provider = 'enkash' AND transaction_id = ${id}`);
           expect(rows, `transaction ${id} is stored under its own id`).toHaveLength(1);
         }),
-        settings.options(idRuns),
+        idRuns,
       );
     },
     settings.timeout(idRuns),

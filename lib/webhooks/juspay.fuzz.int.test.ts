@@ -84,9 +84,10 @@ describe.each(await testDatabaseKinds())('Juspay webhook, fuzzed, on $kind', ({ 
     it(
       `no 5xx, one deliveries row, nothing stored or logged: ${name}`,
       async () => {
-        await fc.assert(
+        await settings.assert(
+          `juspay on ${kind}`,
           fc.asyncProperty(settings.limit(caseArb(SHAPE, profile)), (c) => fuzz.deliver(c, profile.secrets === 'plain')),
-          settings.options(runs),
+          runs,
         );
       },
       settings.timeout(runs),
@@ -99,7 +100,8 @@ describe.each(await testDatabaseKinds())('Juspay webhook, fuzzed, on $kind', ({ 
   it(
     'stores no transaction date outside years 1000–9998, and answers no 5xx',
     async () => {
-      await fc.assert(
+      await settings.assert(
+        `juspay on ${kind}`,
         fc.asyncProperty(dateArb, async (date) => {
           const order = `DOTPFZD${process.pid}x${++n}`;
           const body = exampleWithNodes(juspayEvent({ id: `evt_V2_fzd${++n}`, txn: order }), Object.fromEntries(SHAPE.datePaths.map((p) => [p, date])));
@@ -112,7 +114,7 @@ describe.each(await testDatabaseKinds())('Juspay webhook, fuzzed, on $kind', ({ 
           if (res.status === 200) expect(row, 'an accepted delivery has its transaction').toBeDefined();
           if (row?.year != null) expect(row.year, `txn_at of ${JSON.stringify(date)}`).toSatisfy((y: number) => y >= 1000 && y <= 9998);
         }),
-        settings.options(dateRuns),
+        dateRuns,
       );
     },
     settings.timeout(dateRuns),
@@ -124,7 +126,8 @@ describe.each(await testDatabaseKinds())('Juspay webhook, fuzzed, on $kind', ({ 
   it(
     'refuses ids over 128 characters with 400 instead of cutting them (two ids with one prefix stay apart)',
     async () => {
-      await fc.assert(
+      await settings.assert(
+        `juspay on ${kind}`,
         fc.asyncProperty(fc.integer({ min: 129, max: 1000 }), fc.constantFrom('a', '7', '-', 'é'), async (length, fill) => {
           const prefix = `L${++n}x`.padEnd(128, fill);
           for (const tail of ['A', 'B']) {
@@ -135,7 +138,7 @@ describe.each(await testDatabaseKinds())('Juspay webhook, fuzzed, on $kind', ({ 
           const merged = await queryRows(db(), sql`SELECT transaction_id FROM transactions WHERE provider = 'juspay' AND left(transaction_id, 100) = left(${`payopsdemo-${prefix}`}, 100)`);
           expect(merged).toEqual([]);
         }),
-        settings.options(longRuns),
+        longRuns,
       );
     },
     settings.timeout(longRuns),

@@ -29,8 +29,11 @@ export interface FuzzSettings {
    * shrink step is a real request, and an uncapped shrink of a large case can take minutes.
    */
   limit<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T>;
-  /** fast-check options for one property of `numRuns` runs. */
-  options(numRuns: number): fc.Parameters<unknown>;
+  /**
+   * fc.assert, with `label` (webhook and database) leading the failure message: vitest prints
+   * identical failures of several tests once, and the same seed gives the same shrunk case.
+   */
+  assert<T>(label: string, property: fc.IAsyncProperty<T>, numRuns: number): Promise<void>;
   /** A test timeout generous enough for `numRuns` requests, shrinking included. */
   timeout(numRuns: number, msPerRun?: number): number;
 }
@@ -54,7 +57,14 @@ export function fuzzSettings(file: string, defaultRuns: number, runsVariable = '
     runs,
     share: (weight, min = 10) => Math.max(min, Math.round(runs * weight)),
     limit: (arb) => fc.limitShrink(arb, shrinks),
-    options: (numRuns) => ({ seed, numRuns }),
+    assert: async (label, property, numRuns) => {
+      try {
+        await fc.assert(property, { seed, numRuns });
+      } catch (err) {
+        if (err instanceof Error) err.message = `${label}: ${err.message}`;
+        throw err;
+      }
+    },
     timeout: (numRuns, msPerRun = 40) => 120_000 + numRuns * msPerRun,
   };
 }

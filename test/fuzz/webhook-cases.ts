@@ -379,7 +379,7 @@ const enc = new TextEncoder();
 
 /**
  * The request a case describes. `freshIds` gives the tree new ids (or the previous case's,
- * for a repeat); `protect` says whether structural ops may touch the secret's entries.
+ * for a repeat); `protectSecrets` keeps structural ops off the secret keys (their profile tests secrets as documented).
  */
 export function buildCase(shape: Shape, c: Case, freshIds: (tree: Node, repeat: boolean) => void, protectSecrets: boolean): Built {
   const tree = parseTree(shape.example);

@@ -225,7 +225,11 @@ describe.each(await testDatabaseKinds())('OTP proxy, fuzzed, on $kind', ({ kind,
     it(
       `no 5xx, one attempt row, nothing stored or logged: ${name}`,
       async () => {
-        await fc.assert(fc.asyncProperty(settings.limit(otpCaseArb(profile, cardOps)), deliver), settings.options(runs));
+        await settings.assert(
+          `otp on ${kind}`,
+          fc.asyncProperty(settings.limit(otpCaseArb(profile, cardOps)), deliver),
+          runs,
+        );
       },
       settings.timeout(runs, 100),
     );
