@@ -128,15 +128,7 @@ export async function beginAttempt(db: Db, transaction: Transaction, start: Atte
     }
     // The request is audited with its reservation: should PayOps stop during the provider call,
     // the audit log still shows it was made (its outcome follows, or outcome_unknown).
-    await recordAudit(tx, {
-      actor: attempt.actor,
-      actorRole: attempt.actorRole,
-      action: ACTION[attempt.kind],
-      target: String(attempt.transactionId),
-      sourceIp: attempt.sourceIp,
-      outcome: 'reserved',
-      details: { provider: attempt.provider, channel: attempt.channel, reason: attempt.reason, attemptId: attempt.id },
-    });
+    await auditAttempt(tx, attempt, 'reserved');
     return { state: 'reserved', attempt, transaction };
   });
 }
@@ -177,21 +169,9 @@ export async function closeStaleAttempts(
       .where(and(inArray(otpAttempts.id, stale), isNull(otpAttempts.outcome)))
       .returning();
     for (const a of closed) {
-      await recordAudit(tx, {
-        actor: a.actor,
-        actorRole: a.actorRole,
-        action: ACTION[a.kind],
-        target: String(a.transactionId),
-        sourceIp: a.sourceIp,
-        outcome: 'outcome_unknown',
-        details: {
-          provider: a.provider,
-          channel: a.channel,
-          reason: a.reason,
-          attemptId: a.id,
-          closedBy: 'payops',
-          why: `No outcome was recorded within ${Math.round(olderThanMs / 1000)} s of the reservation: PayOps stopped during the provider call.`,
-        },
+      await auditAttempt(tx, a, 'outcome_unknown', {
+        closedBy: 'payops',
+        why: `No outcome was recorded within ${Math.round(olderThanMs / 1000)} s of the reservation: PayOps stopped during the provider call.`,
       });
     }
     return closed;
@@ -316,23 +296,24 @@ export async function finishAttempt(db: DbOrTx, attempt: OtpAttempt, answer: Pro
       })
       .where(eq(otpAttempts.id, attempt.id))
       .returning();
-    await recordAudit(tx, {
-      actor: attempt.actor,
-      actorRole: attempt.actorRole,
-      action: ACTION[attempt.kind],
-      target: String(attempt.transactionId),
-      sourceIp: attempt.sourceIp,
-      outcome: answer.outcome,
-      details: {
-        provider: attempt.provider,
-        channel: attempt.channel,
-        reason: attempt.reason,
-        providerRequestId: answer.providerRequestId ?? null,
-        budget: { sent: budget.sent, limit: budget.limit, remaining: budget.remaining, source: budget.source },
-        attemptId: attempt.id,
-      },
+    await auditAttempt(tx, attempt, answer.outcome, {
+      providerRequestId: answer.providerRequestId ?? null,
+      budget: { sent: budget.sent, limit: budget.limit, remaining: budget.remaining, source: budget.source },
     });
     return resultOf(finished, budget, new Date(now), false);
+  });
+}
+
+/** An attempt's audit row: at its reservation, at its outcome, or when it is closed unknown. */
+function auditAttempt(tx: DbOrTx, a: OtpAttempt, outcome: string, details: Record<string, unknown> = {}) {
+  return recordAudit(tx, {
+    actor: a.actor,
+    actorRole: a.actorRole,
+    action: ACTION[a.kind],
+    target: String(a.transactionId),
+    sourceIp: a.sourceIp,
+    outcome,
+    details: { provider: a.provider, channel: a.channel, reason: a.reason, ...details, attemptId: a.id },
   });
 }
 

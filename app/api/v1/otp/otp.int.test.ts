@@ -44,7 +44,7 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
     }
     t = await create();
     useDbHandle(t.handle);
-    const started = await startSandboxWithProviders({ timeoutMs: 1500 });
+    const started = await startSandboxWithProviders({ timeoutMs: 4000 });
     sandbox = started.sandbox;
     providers = started.providers();
     useProviders(providers);
