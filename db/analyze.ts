@@ -24,7 +24,7 @@ const ANALYZE_TIMEOUT_MS = 120_000;
 const START_DEADLINE_MS = 30_000;
 
 /** PayOps' tables, from the Drizzle schema (not whatever else shares the database). */
-export const PAYOPS_TABLES: readonly string[] = Object.values(schema)
+export const PAYOPS_TABLES: readonly string[] = (Object.values(schema) as unknown[])
   .filter((value): value is PgTable => is(value, PgTable))
   .map((table) => getTableName(table))
   .sort();
