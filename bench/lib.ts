@@ -167,6 +167,8 @@ export async function ensureBuild(options: { force?: boolean } = {}): Promise<vo
 
 export interface Server {
   url: string;
+  /** The server process (for CPU accounting). */
+  pid: number | undefined;
   /** Lines the server wrote to stderr, kept for the report. */
   stderr: string[];
   logTail(): string;
@@ -201,6 +203,7 @@ export function spawnServer(port: number, env: Record<string, string>): Server {
 
   return {
     url,
+    pid: child.pid,
     stderr,
     logTail,
     async ready() {

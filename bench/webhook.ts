@@ -5,6 +5,7 @@
 // insert. Prints figures; exits 1 only when a request failed or the database does not hold exactly
 // what was accepted, never because a target was missed.
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,6 +60,9 @@ interface Figures {
   ok: number;
   /** 1-minute load average when the scenario ended. */
   load: number;
+  /** Requests answered in the measured run. */
+  total: number;
+  cpu?: CpuCost;
 }
 
 interface Window {
@@ -103,6 +107,56 @@ function commandLine(): string {
 
 const load1 = () => os.loadavg()[0];
 
+// ---------------------------------------------------------------------------------------------
+// CPU time per request, by process: what each side costs, whatever else the machine is doing.
+
+/** CPU time (ms) a Linux process has used so far (utime + stime from /proc); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm) ": state is the first, utime and stime the 12th and 13th; in ticks of 10 ms.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+interface CpuSnapshot {
+  server: number;
+  client: number;
+  backends: Map<number, number>;
+}
+
+interface CpuCost {
+  /** Milliseconds of CPU in the measured run: the Next server, its Postgres backends, autocannon. */
+  server: number;
+  postgres: number;
+  client: number;
+}
+
+let cpuSource: (() => Promise<CpuSnapshot>) | undefined;
+
+function cpuAccounting(db: pg.Client, database: string, serverPid: number | undefined) {
+  cpuSource = async () => {
+    const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    const usage = process.cpuUsage();
+    return {
+      server: processCpuMs(serverPid),
+      client: (usage.user + usage.system) / 1000,
+      backends: new Map(rows.map((r) => [r.pid, processCpuMs(r.pid)])),
+    };
+  };
+}
+
+function cpuCost(before: CpuSnapshot, after: CpuSnapshot): CpuCost {
+  let postgres = 0;
+  // A backend that exited during the run is missed (the pool keeps them for 30 s idle: none do).
+  for (const [pid, ms] of after.backends) postgres += ms - (before.backends.get(pid) ?? 0);
+  return { server: after.server - before.server, postgres, client: after.client - before.client };
+}
+
 /** A warm-up run that is thrown away, then the measured run. */
 async function scenario(
   name: string,
@@ -113,8 +167,11 @@ async function scenario(
   const base = { ...opts, connections: CONNECTIONS, pipelining: 1 };
   process.stdout.write(`${name}: warm-up ${WARMUP_S} s, then ${duration} s … `);
   await cannon({ ...base, duration: WARMUP_S });
+  const before = await cpuSource?.();
   const r = await cannon({ ...base, duration }, onResponse);
+  const after = await cpuSource?.();
   const figures = summarize(name, r);
+  if (before && after) figures.cpu = cpuCost(before, after);
   console.log(figures.failed ? `FAILED (${figures.codes})` : `done (load average ${figures.load.toFixed(1)})`);
   return figures;
 }
@@ -134,6 +191,7 @@ function summarize(name: string, r: CannonResult): Figures {
     failed: r.non2xx > 0 || r.errors > 0,
     ok: r.requests.total - r.non2xx,
     load: load1(),
+    total: r.requests.total,
   };
 }
 
@@ -371,8 +429,9 @@ function report(figures: Figures[], windows: Window[], o: ReturnType<typeof opti
   const [liveBefore, liveAfter, echo, insert, fresh, dup] = ['live', 'live (after)', 'echo', 'insert', 'fresh', 'duplicate'].map(get);
   const live = (liveBefore.rps + liveAfter.rps) / 2;
 
+  const perRequest = (f: Figures, ms: number | undefined) => fmt(((ms ?? NaN) * 1000) / f.total);
   const rows = [
-    ['scenario', 's', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'load', 'result'],
+    ['scenario', 's', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'load', 'node µs', 'pg µs', 'client µs', 'result'],
     ...figures.map((f) => [
       f.name,
       String(f.name === 'fresh' ? o.duration : o.floor),
@@ -382,11 +441,15 @@ function report(figures: Figures[], windows: Window[], o: ReturnType<typeof opti
       String(f.non2xx),
       String(f.errors),
       fmt(f.load, 1),
+      perRequest(f, f.cpu?.server),
+      perRequest(f, f.cpu?.postgres),
+      perRequest(f, f.cpu?.client),
       f.failed ? 'FAILED' : 'ok',
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  console.log(`\n${CONNECTIONS} connections, no pipelining, ${WARMUP_S} s warm-up before each; load = 1-minute load average at its end`);
+  console.log(`\n${CONNECTIONS} connections, no pipelining, ${WARMUP_S} s warm-up before each; load = 1-minute load average at its end;`);
+  console.log('µs = CPU time per request of the Next server process, of its Postgres backends (sum), and of autocannon');
   for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 
   console.log(`\nfresh by ${WINDOW_S} s window:`);
@@ -459,6 +522,7 @@ async function main(): Promise<number> {
   console.log(`/api/health statistics: ${JSON.stringify(health.statistics ?? null)}`);
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; busiest processes (%CPU): ${busiestProcesses()}\n`);
 
+  cpuAccounting(db, name, server.pid);
   const echoCheck = await fetch(`${server.url}/api/bench/echo`, { method: 'POST', body: DOCUMENTED_EXAMPLE });
   if (echoCheck.status !== 200) throw new Error(`POST /api/bench/echo answered ${echoCheck.status}: the build predates the floor routes; run with --build`);
 
