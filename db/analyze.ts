@@ -9,15 +9,19 @@ import * as schema from './schema';
  * Planner statistics when nobody else keeps them: PostgreSQL's autovacuum normally ANALYZEs a
  * table once more than `autovacuum_analyze_threshold + autovacuum_analyze_scale_factor ×
  * reltuples` of its rows changed. With autovacuum off (as on the benchmark machine) or on
- * PGlite (no autovacuum worker), a table is never analysed: the plans chosen while it was
- * empty — the webhook's prepared ingest and the foreign-key checks behind it — stay cached
- * per connection as it grows, and ingest slowed from ~730 to ~520 deliveries/s within
- * seconds. ANALYZE invalidates those cached plans, so PayOps applies autovacuum's own rule to
- * its own tables: at start, then every CHECK_INTERVAL_MS while autovacuum is not running.
- * It only analyses (cheap: a sample of 300 × default_statistics_target rows, whatever the
- * table's size); dead rows still need VACUUM, which stays the server's job.
+ * PGlite (no autovacuum worker), a table is never analysed, and plans chosen while it was empty
+ * stay cached per connection as it grows. The one that hurt: the foreign-key check of every new
+ * payment event (`SELECT 1 FROM transactions WHERE provider = $1 AND transaction_id = $2`) was
+ * planned on `transactions_provider_txn_at_idx` with transaction_id as a filter, reading every
+ * payment of the provider per delivery — ingest fell from ~730 to ~520 deliveries/s within
+ * seconds (bench/ingest-growth.ts). ANALYZE invalidates those cached plans, so PayOps applies
+ * autovacuum's own rule to its own tables: at start, then every CHECK_INTERVAL_MS while
+ * autovacuum is not running. It only analyses (a sample of 300 × default_statistics_target
+ * rows, whatever the table's size); dead rows still need VACUUM, which stays the server's job.
  */
-export const CHECK_INTERVAL_MS = 15_000;
+// Short, because a growing empty table is the worst case: the cost of a bad plan grows with the
+// rows added before the next check. A check is one connection and one catalog query.
+export const CHECK_INTERVAL_MS = 5_000;
 /** An ANALYZE that takes longer than this is abandoned (the server's own cancel). */
 const ANALYZE_TIMEOUT_MS = 120_000;
 /** How long the start waits for its first check. */
@@ -200,7 +204,7 @@ export async function startStatistics(handle: DbHandle, databaseUrl?: string): P
     running = true;
     void checkStatistics(handle, databaseUrl)
       .then((s) => {
-        // Say it once per failure streak, not every 15 s of an outage.
+        // Say it once per failure streak, not on every check of an outage.
         if (s.error && s.error !== lastError) console.warn(`[payops] planner statistics check failed: ${s.error}`);
         lastError = s.error;
       })
