@@ -94,3 +94,46 @@ describe.each(await testDatabaseKinds())('planner statistics on $kind', ({ kind,
     expect(statisticsStatus()).toEqual(status);
   });
 });
+
+describe.each(await testDatabaseKinds())('a cached plan of an empty table on $kind', ({ create }) => {
+  let t: TestDb;
+  const clients: pg.Client[] = [];
+  beforeAll(async () => {
+    t = await create();
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.end();
+    await t?.cleanup();
+  });
+
+  const connect = async (): Promise<Querier> => {
+    if (t.kind === 'pglite') return (t.handle.db as unknown as { $client: PGlite }).$client;
+    const c = new pg.Client({ connectionString: t.url });
+    await c.connect();
+    clients.push(c);
+    return c as unknown as Querier;
+  };
+
+  it("is replanned once the table grew and was analysed: the new event's foreign-key check uses the unique index", async () => {
+    // The statement Postgres runs for payment_events → transactions (ri_triggers.c), prepared
+    // while transactions is empty and cached generically, as each connection's trigger does.
+    const session = await connect();
+    await session.query('SET plan_cache_mode = force_generic_plan');
+    await session.query(`PREPARE fk_check(text, text) AS SELECT 1 FROM ONLY "public"."transactions" x
+                         WHERE "provider" OPERATOR(pg_catalog.=) $1 AND "transaction_id" OPERATOR(pg_catalog.=) $2 FOR KEY SHARE OF x`);
+    const plan = async () =>
+      (await session.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) EXECUTE fk_check('enkash', 'EKNONE')`)).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+    const empty = await plan();
+    await seedPayments(t.handle.db, { payments: 500 });
+    // Unanalysed, the cached plan survives the growth: on PostgreSQL 15 it walks every payment of the
+    // provider (transactions_provider_txn_at_idx, transaction_id as a filter).
+    expect(await plan()).toBe(empty);
+
+    await analyzeStale(await connect());
+    const analysed = await plan();
+    expect(analysed).toContain('transactions_transaction_id_provider_uq');
+    expect(analysed).not.toContain('Filter');
+  });
+});
