@@ -69,6 +69,9 @@ interface Window {
   from: number;
   rps: number;
   p99: number;
+  /** CPU per request in this window: the Next server, its Postgres backends. */
+  nodeUs: number;
+  pgUs: number;
 }
 
 function options() {
@@ -162,13 +165,15 @@ async function scenario(
   name: string,
   opts: Omit<CannonOptions, 'connections' | 'pipelining' | 'duration'>,
   duration: number,
-  onResponse?: (status: number, latencyMs: number) => void,
+  byWindow?: ReturnType<typeof windowed>,
 ) {
   const base = { ...opts, connections: CONNECTIONS, pipelining: 1 };
   process.stdout.write(`${name}: warm-up ${WARMUP_S} s, then ${duration} s … `);
   await cannon({ ...base, duration: WARMUP_S });
   const before = await cpuSource?.();
-  const r = await cannon({ ...base, duration }, onResponse);
+  await byWindow?.start();
+  const r = await cannon({ ...base, duration }, byWindow?.onResponse);
+  byWindow?.stop();
   const after = await cpuSource?.();
   const figures = summarize(name, r);
   if (before && after) figures.cpu = cpuCost(before, after);
@@ -198,14 +203,34 @@ function summarize(name: string, r: CannonResult): Figures {
 /** Latencies of the measured run by WINDOW_S-second window since its start. */
 function windowed(duration: number) {
   const buckets: number[][] = Array.from({ length: Math.floor(duration / WINDOW_S) }, () => []);
+  // CPU snapshots at each window's edge: CPU per request by window does not depend on what else
+  // the machine runs, so it tells whether ingest itself stays flat as the tables grow.
+  const snapshots: (CpuSnapshot | undefined)[] = [];
   let started = 0;
+  let timer: NodeJS.Timeout | undefined;
   return {
+    async start() {
+      snapshots.push(await cpuSource?.());
+      timer = setInterval(() => void cpuSource?.().then((s) => snapshots.push(s)), WINDOW_S * 1000);
+    },
+    stop: () => clearInterval(timer),
     onResponse(_status: number, latencyMs: number) {
       const now = performance.now();
       started ||= now;
       buckets[Math.floor((now - started) / 1000 / WINDOW_S)]?.push(latencyMs);
     },
-    windows: (): Window[] => buckets.map((b, i) => ({ from: i * WINDOW_S, rps: b.length / WINDOW_S, p99: percentile(b, 99) })),
+    windows: (): Window[] =>
+      buckets.map((b, i) => {
+        const [a, z] = [snapshots[i], snapshots[i + 1]];
+        const cpu = a && z ? cpuCost(a, z) : undefined;
+        return {
+          from: i * WINDOW_S,
+          rps: b.length / WINDOW_S,
+          p99: percentile(b, 99),
+          nodeUs: cpu ? (cpu.server * 1000) / b.length : NaN,
+          pgUs: cpu ? (cpu.postgres * 1000) / b.length : NaN,
+        };
+      }),
   };
 }
 
@@ -453,7 +478,12 @@ function report(figures: Figures[], windows: Window[], o: ReturnType<typeof opti
   for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 
   console.log(`\nfresh by ${WINDOW_S} s window:`);
-  for (const w of windows) console.log(`  ${String(w.from).padStart(3)}–${String(w.from + WINDOW_S).padEnd(3)} s  ${fmt(w.rps, 1).padStart(7)} req/s  p99 ${fmt(w.p99)} ms`);
+  console.log('  window     req/s  p99 ms  node µs/req  pg µs/req');
+  for (const w of windows) {
+    console.log(
+      `  ${String(w.from).padStart(3)}–${String(w.from + WINDOW_S).padEnd(3)} s ${fmt(w.rps, 1).padStart(7)} ${fmt(w.p99).padStart(7)} ${fmt(w.nodeUs).padStart(12)} ${fmt(w.pgUs).padStart(10)}`,
+    );
+  }
 
   const first = windows[0];
   const last = windows[windows.length - 1];
@@ -472,6 +502,9 @@ function report(figures: Figures[], windows: Window[], o: ReturnType<typeof opti
       Number.isFinite(drift) ? Math.abs(drift - 1) <= TARGETS.drift : null,
     ],
     [`  (p99 first/last)`, `${fmt(first?.p99)}/${fmt(last?.p99)} ms`, '', null],
+    // What the machine cannot disturb: the cost of one delivery at the end against the start.
+    [`  pg µs last/first`, fmt(last?.pgUs / first?.pgUs, 2), '', null],
+    [`  node µs last/first`, fmt(last?.nodeUs / first?.nodeUs, 2), '', null],
     ['duplicate / fresh', fmt(dup.rps / fresh.rps, 2), '', null],
   ];
   for (const [what, value, target, met] of lines) {
@@ -550,7 +583,7 @@ async function main(): Promise<number> {
   const insertOk = await checkInserts(db, insert.ok);
 
   const byWindow = windowed(o.duration);
-  figures.push(await scenario('fresh', { ...notify, requests: [fresh.request] }, o.duration, byWindow.onResponse));
+  figures.push(await scenario('fresh', { ...notify, requests: [fresh.request] }, o.duration, byWindow));
   const freshCheck = await checkFresh(db, baseline, fresh.tally);
 
   // The documented example itself, stored once so that every request measured is a duplicate.
