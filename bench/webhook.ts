@@ -153,6 +153,24 @@ function cpuAccounting(db: pg.Client, database: string, serverPid: number | unde
   };
 }
 
+/**
+ * Server-wide counters, for the record: checkpoints (another session's DROP DATABASE or
+ * CHECKPOINT forces one; after each, the first change to every page writes the whole page to
+ * the WAL) and WAL written, by every database on the server.
+ */
+async function serverCounters(db: pg.Client) {
+  const { rows } = await db.query<{ checkpoints: number; wal: string }>(
+    `SELECT (checkpoints_timed + checkpoints_req)::int AS checkpoints, pg_current_wal_insert_lsn()::text AS wal FROM pg_stat_bgwriter`,
+  );
+  return rows[0];
+}
+
+async function serverDelta(db: pg.Client, before: Awaited<ReturnType<typeof serverCounters>>) {
+  const after = await serverCounters(db);
+  const { rows } = await db.query<{ bytes: number }>('SELECT pg_wal_lsn_diff($1, $2)::float8 AS bytes', [after.wal, before.wal]);
+  return { checkpoints: after.checkpoints - before.checkpoints, walBytes: rows[0].bytes };
+}
+
 function cpuCost(before: CpuSnapshot, after: CpuSnapshot): CpuCost {
   let postgres = 0;
   // A backend that exited during the run is missed (the pool keeps them for 30 s idle: none do).
@@ -583,7 +601,13 @@ async function main(): Promise<number> {
   const insertOk = await checkInserts(db, insert.ok);
 
   const byWindow = windowed(o.duration);
-  figures.push(await scenario('fresh', { ...notify, requests: [fresh.request] }, o.duration, byWindow));
+  const counters = await serverCounters(db);
+  const freshFigures = await scenario('fresh', { ...notify, requests: [fresh.request] }, o.duration, byWindow);
+  figures.push(freshFigures);
+  const server_ = await serverDelta(db, counters);
+  const serverNote =
+    `during the fresh run the server (every database on it) took ${server_.checkpoints} checkpoint(s) and wrote ` +
+    `${(server_.walBytes / 1e6).toFixed(0)} MB of WAL, ${fmt(server_.walBytes / freshFigures.total)} bytes per fresh delivery`;
   const freshCheck = await checkFresh(db, baseline, fresh.tally);
 
   // The documented example itself, stored once so that every request measured is a duplicate.
@@ -607,6 +631,7 @@ async function main(): Promise<number> {
   figures.push(await scenario('live (after)', targets.live, o.floor));
 
   report(figures, byWindow.windows(), o);
+  console.log(`\n${serverNote}`);
   console.log(`\nload average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; busiest processes (%CPU): ${busiestProcesses()}`);
   if (server.stderr.length) {
     console.log(`\nthe server wrote ${server.stderr.length} line(s) to stderr${server.stderr.length > 10 ? '; the first 10' : ''}:`);
