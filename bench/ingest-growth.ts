@@ -74,11 +74,11 @@ async function runOne(label: string, analyse: boolean, seconds: number, windowS:
   const database = await createDatabase(process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
   onCleanup(`drop ${database.name}`, database.drop);
   const handle: DbHandle = await openDb({ databaseUrl: database.url, poolMax: IN_FLIGHT });
-  onCleanup(`close ${database.name}`, () => handle.close());
+  onCleanup(`close ${database.name}`, () => handle.close().catch(() => {}));
   await migrateDb(handle, database.url);
   const admin = new pg.Client({ connectionString: database.url });
   await admin.connect();
-  onCleanup(`close admin client of ${database.name}`, () => admin.end());
+  onCleanup(`close admin client of ${database.name}`, () => admin.end().catch(() => {}));
 
   const deps = { db: async () => handle.db, secret: SECRET };
   const run = randomToken(3).toUpperCase();
@@ -126,6 +126,10 @@ async function runOne(label: string, analyse: boolean, seconds: number, windowS:
   clearInterval(timer);
   console.log(`  ${done} deliveries, ${failures} failed; ${analyse ? `${analysed} tables analysed along the way` : 'never analysed'}; load average ${os.loadavg()[0].toFixed(1)}`);
   console.log(`  the foreign-key check of payment_events → transactions, planned now as Postgres plans it (generic):\n${await fkPlan(admin)}`);
+  // Done with this database now, not at exit: its idle pool would see the next drop's FORCE.
+  await admin.end();
+  await handle.close();
+  await database.drop();
   return { windows, failures };
 }
 
