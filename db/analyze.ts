@@ -131,13 +131,18 @@ async function withQuerier<T>(handle: DbHandle, databaseUrl: string | undefined,
     connectionString: databaseUrl,
     connectionTimeoutMillis: 5000,
     statement_timeout: ANALYZE_TIMEOUT_MS,
+    // Client side too: a connection that stops answering must not hold the check for ever.
+    query_timeout: ANALYZE_TIMEOUT_MS + 5000,
     application_name: 'payops-analyze',
   });
   await client.connect();
   try {
     return await run(client as unknown as Querier);
   } finally {
-    await client.end().catch(() => {});
+    // end() waits for the server; one that hangs gets its socket cut instead.
+    const ended = client.end().then(() => true, () => true);
+    const cut = new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref());
+    if (!(await Promise.race([ended, cut]))) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 }
 
