@@ -39,13 +39,16 @@ export interface CannonResult {
   latency: { p50: number; p99: number };
   requests: { total: number; sent: number };
 }
-type Cannon = (opts: CannonOptions) => PromiseLike<CannonResult> & { stop(): void };
+type ResponseListener = (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void;
+type Cannon = (opts: CannonOptions) => PromiseLike<CannonResult> & { stop(): void; on(event: 'response', listener: ResponseListener): void };
 const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
 let running: { stop(): void } | undefined;
 
-export async function cannon(opts: CannonOptions): Promise<CannonResult> {
+/** `onResponse` sees every response with its latency in ms (for figures over time windows). */
+export async function cannon(opts: CannonOptions, onResponse?: (statusCode: number, latencyMs: number) => void): Promise<CannonResult> {
   const instance = autocannon(opts);
+  if (onResponse) instance.on('response', (_client, statusCode, _bytes, responseTime) => onResponse(statusCode, responseTime));
   running = instance;
   try {
     return await instance;
@@ -164,6 +167,8 @@ export async function ensureBuild(options: { force?: boolean } = {}): Promise<vo
 
 export interface Server {
   url: string;
+  /** The server process (for CPU accounting). */
+  pid: number | undefined;
   /** Lines the server wrote to stderr, kept for the report. */
   stderr: string[];
   logTail(): string;
@@ -198,6 +203,7 @@ export function spawnServer(port: number, env: Record<string, string>): Server {
 
   return {
     url,
+    pid: child.pid,
     stderr,
     logTail,
     async ready() {

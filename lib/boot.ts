@@ -1,5 +1,6 @@
 import { closeDb, getDbHandle } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
+import { startStatistics } from '@/db/analyze';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -41,6 +42,8 @@ export async function boot(): Promise<void> {
     process.exit(1);
   }
   if (handle.kind === 'pglite') await startDemo(handle, e.DATA_DIR);
+  // Planner statistics: analysed now, then kept fresh when autovacuum is off (db/analyze.ts).
+  await startStatistics(handle, e.DATABASE_URL);
   console.log(`[payops] database: ${handle.kind === 'pglite' ? `embedded PGlite in ${e.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}; migrations applied`);
   startOtpSweep();
 

@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 
 const next = 'node_modules/next/dist/bin/next';
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_MANUAL_SIG_HANDLE: '1' };
+// The benchmark's floor routes (/api/bench/*) never exist under npm start (lib/bench-routes.ts).
+delete env.PAYOPS_BENCH_ROUTES;
 
 if (!existsSync('.next/BUILD_ID')) {
   console.log('[payops] no build yet: running next build (once)');
