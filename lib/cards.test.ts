@@ -189,6 +189,24 @@ describe('scrubCardNumbers: positives', () => {
     expect(scrubCardNumbers('1234 5678 9012 4111 1111 1111 1111')).toEqual({ text: '1234 5678 9012 XXXX1111', found: 1 });
   });
 
+  it('masks a run longer than any card when a stretch of it is one (cards glued to other digits)', () => {
+    // Found by the OTP proxy fuzzing: two cards written back to back in a reason.
+    const glued = scrubCardNumbers('40000000000064000000000000000006customer asked');
+    expect(glued).toEqual({ text: 'XXXX0006customer asked', found: 1 });
+    expect(scrubCardNumbers('ref 99 4111111111111111 0').text).toBe('ref 99 XXXX1111 0');
+    expect(scrubCardNumbers('41111111111111111115').text).toBe('XXXX1115');
+    expect(scrubCardNumbers('order 0004111111111111111000').text).toBe('order XXXX1000');
+    // A card pasted into the middle of another's grouping: `0` + a UnionPay card is 17 digits.
+    expect(scrubCardNumbers('c 400000  0  06200003162799646  00006 x').text).toBe('c 400000  0  XXXX9646  00006 x');
+    // In an id field the run is the id: kept, as ever.
+    expect(scrubCardNumbers('40000000000064000000000000000006', 'identifier').found).toBe(0);
+  });
+
+  it('keeps a long run in which no stretch is a card number', () => {
+    expect(scrubCardNumbers('batch 11111111111111111111111111').found).toBe(0);
+    expect(scrubCardNumbers('000000000000000000000000 zeros').found).toBe(0);
+  });
+
   it('is idempotent', () => {
     const once = scrubCardNumbers('a 4111 1111 1111 1111, b 5555555555554444').text;
     expect(scrubCardNumbers(once)).toEqual({ text: once, found: 0 });
@@ -222,7 +240,7 @@ describe('scrubCardNumbers: negatives', () => {
     ['a masked card', 'XXXX XXXX XXXX 9015'],
     ['a masked card with its BIN', '411111******1111'],
     ['12 digits that pass Luhn', '411111111117'],
-    ['20 digits that pass Luhn', '41111111111111111115'],
+    ['20 digits that pass Luhn, no stretch of them a card', luhnComplete('1', 20)],
     ['a wrong check digit', '4111 1111 1111 1112'],
     ['Luhn-valid outside every issuer range', `${luhnComplete('9', 16)} ${luhnComplete('1', 19)} ${luhnComplete('7', 13)} ${luhnComplete('0', 16)}`],
     ['Amex prefix, Visa length', luhnComplete('37', 16)],

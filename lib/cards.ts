@@ -289,6 +289,15 @@ export function findCardNumbers(text: string, mode: ScanMode = 'text'): CardSpan
           if (isCardDigits(digits)) found.push({ start: groups[i].start, end: groups[j].end, last4: digits.slice(-4) });
         }
       }
+      // Free text: a card glued to other digits (`4000000000006` + `4000000000000000006`, or
+      // `0` + a card) is one group the windows above never split. In free text such a group is no
+      // identifier anyone matches on: if any stretch of it is a card number, the whole group goes.
+      if (mode === 'text') {
+        for (let k = runStart; k < g; k++) {
+          const { digits } = groups[k];
+          if (digits.length > MIN_PAN_DIGITS && holdsCardStretch(digits)) found.push({ start: groups[k].start, end: groups[k].end, last4: digits.slice(-4) });
+        }
+      }
     }
     runStart = g;
   }
@@ -301,6 +310,16 @@ export function findCardNumbers(text: string, mode: ScanMode = 'text'): CardSpan
     }
   }
   return mergeSpans(found);
+}
+
+/** Whether any 13–19-digit stretch of `digits` (ASCII) is a card number; stops at the first. */
+function holdsCardStretch(digits: string): boolean {
+  for (let from = 0; from + MIN_PAN_DIGITS <= digits.length; from++) {
+    for (let length = MIN_PAN_DIGITS; length <= MAX_PAN_DIGITS && from + length <= digits.length; length++) {
+      if (isCardDigits(digits.slice(from, from + length))) return true;
+    }
+  }
+  return false;
 }
 
 /** Sorted, overlapping spans merged; a merged span keeps the last four of the part ending last. */

@@ -1,8 +1,11 @@
 // One fuzzed delivery and what must hold of it, for both webhooks: no 5xx, exactly one new
 // deliveries row, and none of the card numbers or secrets it carried in the rows it wrote or in
 // what it logged. After a run, `finalCheck` looks again in every table and the whole log.
+import fc from 'fast-check';
+import { it } from 'vitest';
 import type { Db } from '@/db/client';
-import { buildCase, streamOf, type Built, type Case, type Shape } from './webhook-cases';
+import type { FuzzSettings } from './settings';
+import { WEBHOOK_PROPERTIES, buildCase, caseArb, streamOf, type Built, type Case, type Shape } from './webhook-cases';
 import { cardsIn, dumpEverything, excerpt, secretsIn, type TableWatch } from './leaks';
 import type { Node } from './json';
 
@@ -87,5 +90,26 @@ export class WebhookFuzz {
   summary(): string {
     const statuses = [...this.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
     return `[fuzz] ${this.target.name}: ${this.requests} requests in ${((Date.now() - this.started) / 1000).toFixed(1)} s (${statuses}); ${this.cards.size} card numbers and ${this.secrets.size} secrets sent`;
+  }
+}
+
+/**
+ * Registers one test per property of WEBHOOK_PROPERTIES (no 5xx, one deliveries row, nothing
+ * stored or logged), for a webhook's shape; `fuzz` is read when the test runs (after beforeAll).
+ */
+export function itHoldsEveryWebhookProperty(settings: FuzzSettings, label: string, shape: Shape, fuzz: () => WebhookFuzz) {
+  for (const [name, weight, profile] of WEBHOOK_PROPERTIES) {
+    const runs = settings.share(weight);
+    it(
+      `no 5xx, one deliveries row, nothing stored or logged: ${name}`,
+      async () => {
+        await settings.assert(
+          label,
+          fc.asyncProperty(settings.limit(caseArb(shape, profile)), (c) => fuzz().deliver(c, profile.secrets === 'plain')),
+          runs,
+        );
+      },
+      settings.timeout(runs),
+    );
   }
 }
