@@ -8,7 +8,7 @@ import pg from 'pg';
 import { startSandbox } from '@/sandbox/server';
 import { exampleWith } from '@/test/enkash';
 import { startTcpProxy } from '@/test/tcp-proxy';
-import { cleanup, cleanupOnSignals, createDatabase, ensureBuild, freePort, onCleanup, redactUrl, spawnServer } from './lib';
+import { cleanupOnSignals, createDatabase, ensureBuild, freePort, onCleanup, redactUrl, runBenchmark, spawnServer } from './lib';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECRET = 'bench-stall-secret-0123456789abcdef';
@@ -166,13 +166,4 @@ async function main() {
   return (statuses[500] ?? 0) > 0 || lost.length > 0 ? 1 : 0;
 }
 
-main()
-  .then(async (code) => {
-    await cleanup();
-    process.exit(code);
-  })
-  .catch(async (err) => {
-    console.error(err);
-    await cleanup();
-    process.exit(1);
-  });
+runBenchmark(main);

@@ -86,6 +86,20 @@ export function cleanup(): Promise<void> {
   return cleaning;
 }
 
+/** Runs a benchmark's main: its exit code after the cleanups, or 1 (and the error) if it threw. */
+export function runBenchmark(main: () => Promise<number>): void {
+  main()
+    .then(async (code) => {
+      await cleanup();
+      process.exit(code);
+    })
+    .catch(async (err) => {
+      console.error(err);
+      await cleanup();
+      process.exit(1);
+    });
+}
+
 export function cleanupOnSignals(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // `on`, not `once`: the terminal and tsx may each deliver the signal, and a second one
