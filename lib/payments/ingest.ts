@@ -116,7 +116,33 @@ const INGEST_SQL = (() => {
     SELECT id AS delivery_id, event_id, outcome, effect, (SELECT id FROM txn) AS transaction_row_id FROM del`;
 })();
 
+/**
+ * Juspay knows an attempt by its txn_id and its txn_uuid, and the merchant's checkout may give the
+ * OTP proxy either before any webhook arrives: the proxy then records the payment under the id it
+ * was given (lib/otp/api.ts). When the first event names that id as its txn_uuid, the proxy's row
+ * is renamed to the event's txn_id before the ingest, so the event lands on it — one payment, one
+ * OTP budget and window — instead of beside it. Only a row no provider event has touched (so no
+ * payment_events row references its id) is renamed, and only while the txn_id is still free.
+ */
+const ADOPT_ALIAS_SQL = `
+  UPDATE transactions t SET transaction_id = $2, unique_transaction_id = $3, updated_at = now()
+   WHERE t.provider = $1 AND t.transaction_id = $3
+     AND NOT EXISTS (SELECT 1 FROM payment_events e WHERE e.provider = t.provider AND e.transaction_id = t.transaction_id)
+     AND NOT EXISTS (SELECT 1 FROM transactions x WHERE x.provider = $1 AND x.transaction_id = $2)`;
+
+async function adoptAlias(db: Db, claim: PaymentClaim): Promise<void> {
+  const alias = claim.uniqueTransactionId;
+  if (claim.provider !== 'juspay' || !alias || alias === claim.transactionId) return;
+  try {
+    await runStatement(db, { name: 'payops_adopt_alias', text: ADOPT_ALIAS_SQL, values: [claim.provider, claim.transactionId, alias] });
+  } catch (err) {
+    // The txn_id was recorded meanwhile by a concurrent delivery: the ingest below joins that row.
+    if ((err as { code?: string }).code !== '23505' && (err as { cause?: { code?: string } }).cause?.code !== '23505') throw err;
+  }
+}
+
 export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: DeliveryMeta): Promise<IngestResult> {
+  await adoptAlias(db, claim);
   const values: Record<(typeof PARAMS)[number], unknown> = {
     provider: claim.provider,
     transaction_id: claim.transactionId,

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows, useDbHandle } from '@/db/client';
 import { testDatabaseKinds, type TestDb } from '@/db/testing';
@@ -221,6 +221,30 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
     expect(attempts).toHaveLength(4);
     // Juspay is called with its own id of the attempt, whichever id was given.
     expect(sends('juspay', uuid)).toBe(3);
+  });
+
+  it('keeps one payment when the checkout names the txn_uuid before any webhook has arrived', async () => {
+    const order = fresh('AR');
+    const txnId = `payopsdemo-${order}-1`;
+    const uuid = `uuid${order}`;
+    // The proxy hears of the payment first, by its txn_uuid (with the challenge and customer the
+    // event will carry): it records it under that id.
+    expect((await call('resend', { provider: 'juspay', transactionId: uuid, challengeId: 'ch_5c1f0e8a9d', customerId: 'cth_iRT3ZLCcNdnigB63' })).status).toBe(200);
+    const [early] = await db().select().from(transactions).where(and(eq(transactions.provider, 'juspay'), eq(transactions.transactionId, uuid)));
+    expect(early).toBeDefined();
+    // Then the webhook, naming txn_id X and txn_uuid U: it lands on that row, renamed to X.
+    const delivered = await handleJuspayWebhook(
+      juspayRequest(juspayEvent({ id: `evt_${order}`, txn: order, txnDetail: { created: new Date().toISOString() } }), { authorization: basicAuth('u', 'p') }),
+      { db: async () => db(), credentials: { username: 'u', password: 'p', required: true } },
+    );
+    expect(delivered.status).toBe(200);
+    const rows = await db().select().from(transactions).where(and(eq(transactions.provider, 'juspay'), or(eq(transactions.transactionId, txnId), eq(transactions.transactionId, uuid))));
+    expect(rows.map((r) => [r.id, r.transactionId, r.uniqueTransactionId])).toEqual([[early.id, txnId, uuid]]);
+    // One budget across both ids: two more sends, then the limit.
+    const answers = [];
+    for (const id of [txnId, uuid, txnId]) answers.push(await (await call('resend', { provider: 'juspay', transactionId: id })).json());
+    expect(answers.map((a) => a.outcome)).toEqual(['sent', 'sent', 'refused_payment_limit']);
+    expect(await db().select().from(otpAttempts).where(eq(otpAttempts.transactionId, early.id))).toHaveLength(4);
   });
 
   it('refuses ids longer than 128 characters with 400 and records nothing', async () => {
