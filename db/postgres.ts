@@ -10,17 +10,13 @@ import * as schema from './schema';
  * serving, whatever its event loop says).
  */
 export class DbVitals {
-  lastOkAt: number | null = null;
   /** Start of the current run of failures (null while the last call succeeded). */
   failingSince: number | null = null;
-  lastError: string | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   ok(): void {
-    this.lastOkAt = this.now();
     this.failingSince = null;
-    this.lastError = null;
   }
 
   /** `startedAt`: when the failed call began, so a call that hung for its whole deadline counts whole. */
@@ -28,7 +24,6 @@ export class DbVitals {
     // Only unavailability counts: a constraint violation is an answer from a working database.
     if (!isDatabaseUnavailable(err)) return this.ok();
     this.failingSince = Math.min(this.failingSince ?? startedAt, startedAt);
-    this.lastError = err instanceof Error ? err.message.slice(0, 120) : 'unknown error';
   }
 
   /** Milliseconds the database has been failing every call, or 0. */

@@ -1,10 +1,14 @@
 import { runStatement, type Db, type DbOrTx } from '@/db/client';
 import { deliveries, type DeliveryAuth } from '@/db/schema';
+import { databaseDataError } from '@/lib/errors';
 import { scrubbedOrNull, scrubbedText } from '@/lib/text';
 import type { PaymentClaim } from './claim';
 import type { Effect } from './status';
 
-/** How a request reached a webhook, redacted: what `deliveries` records about it. */
+/** How much of a User-Agent a delivery row keeps. */
+const USER_AGENT_CHARS = 256;
+
+/** How a request reached a webhook: what `deliveries` records about it (headers as received; see keptHeaders). */
 export interface DeliveryMeta {
   provider: string;
   sourceIp: string | null;
@@ -137,12 +141,13 @@ async function adoptAlias(db: Db, claim: PaymentClaim): Promise<void> {
     await runStatement(db, { name: 'payops_adopt_alias', text: ADOPT_ALIAS_SQL, values: [claim.provider, claim.transactionId, alias] });
   } catch (err) {
     // The txn_id was recorded meanwhile by a concurrent delivery: the ingest below joins that row.
-    if ((err as { code?: string }).code !== '23505' && (err as { cause?: { code?: string } }).cause?.code !== '23505') throw err;
+    if (databaseDataError(err)?.sqlstate !== '23505') throw err;
   }
 }
 
 export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: DeliveryMeta): Promise<IngestResult> {
   await adoptAlias(db, claim);
+  const kept = keptHeaders(delivery);
   const values: Record<(typeof PARAMS)[number], unknown> = {
     provider: claim.provider,
     transaction_id: claim.transactionId,
@@ -175,8 +180,8 @@ export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: Deliver
     surcharge_gst: claim.surchargeGst,
     final_amount: claim.finalAmount,
     transaction_amount: claim.transactionAmount,
-    d_source_ip: scrubbedOrNull(delivery.sourceIp),
-    d_user_agent: scrubbedOrNull(delivery.userAgent),
+    d_source_ip: kept.sourceIp,
+    d_user_agent: kept.userAgent,
     d_auth: delivery.auth,
     d_body_sha256: delivery.bodySha256,
     d_body_bytes: delivery.bodyBytes,
@@ -204,9 +209,12 @@ export async function ingestClaim(db: Db, claim: PaymentClaim, delivery: Deliver
 
 /**
  * The request headers a delivery row keeps are the caller's words (a User-Agent, an
- * X-Forwarded-For entry), so they are scrubbed like any other text PayOps stores.
+ * X-Forwarded-For entry), so they are scrubbed like any other text PayOps stores; the User-Agent
+ * is cut only after, so a cut cannot split a card number past the scrubber.
  */
-const keptHeaders = (d: Pick<DeliveryMeta, 'sourceIp' | 'userAgent'>) => ({ sourceIp: scrubbedOrNull(d.sourceIp), userAgent: scrubbedOrNull(d.userAgent) });
+function keptHeaders(d: Pick<DeliveryMeta, 'sourceIp' | 'userAgent'>) {
+  return { sourceIp: scrubbedOrNull(d.sourceIp), userAgent: scrubbedOrNull(d.userAgent)?.slice(0, USER_AGENT_CHARS) ?? null };
+}
 
 /** Records a refused request (400, 401, 405, 413) with its reason. */
 export async function recordRejectedDelivery(

@@ -7,7 +7,6 @@ import { ingestClaim, recordRejectedDelivery, type DeliveryMeta, type IngestResu
 import { databaseDataError } from '@/lib/errors';
 import { logError } from '@/lib/log';
 import { errorResponse, jsonError } from '@/lib/route';
-import { scrubbedText } from '@/lib/text';
 import { redactedBody, STORED_BODY_CHARS } from './stored-body';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -50,7 +49,7 @@ export interface WebhookDeps {
  * is answered; one that cannot be recorded gets a 5xx so the provider retries.
  */
 export async function handleWebhook(req: Request, spec: WebhookSpec, deps: WebhookDeps): Promise<Response> {
-  const base = { provider: spec.provider, sourceIp: clientIp(req), userAgent: keptUserAgent(req) };
+  const base = { provider: spec.provider, sourceIp: clientIp(req), userAgent: req.headers.get('user-agent') };
   try {
     const { auth, reason: authReason } = spec.authenticate(req);
     const reject = async (httpStatus: number, code: string, reason: string, body: string | null, bodyBytes: number | null) => {
@@ -94,7 +93,7 @@ export async function handleWebhook(req: Request, spec: WebhookSpec, deps: Webho
       // an unrecorded 5xx. An unavailable database still throws on to the 503 below.
       const refused = databaseDataError(err);
       if (!refused) throw err;
-      console.error(`[webhook ${spec.provider}] the database refused the data of a delivery for ${claim.transactionId}: SQLSTATE ${refused.sqlstate}${refused.where}`);
+      logError(`[webhook ${spec.provider}] the database refused the data of a delivery for ${claim.transactionId}: SQLSTATE ${refused.sqlstate}${refused.where}`);
       const reason = `The delivery holds data the database cannot store (SQLSTATE ${refused.sqlstate}, ${refused.className}).`;
       const refusal = { ...base, bodyBytes: size, auth, httpStatus: 400, reason };
       const db = await deps.db();
@@ -127,7 +126,7 @@ export async function rejectWebhookMethod(req: Request, spec: WebhookSpec, deps:
     await recordRejectedDelivery(await deps.db(), {
       provider: spec.provider,
       sourceIp: clientIp(req),
-      userAgent: keptUserAgent(req),
+      userAgent: req.headers.get('user-agent'),
       auth: spec.authenticate(req).auth,
       httpStatus: 405,
       reason,
@@ -140,10 +139,4 @@ export async function rejectWebhookMethod(req: Request, spec: WebhookSpec, deps:
   } catch (err) {
     return errorResponse(err, req);
   }
-}
-
-/** The User-Agent as kept: scrubbed before it is cut, so the cut cannot split a card number past the scrubber. */
-function keptUserAgent(req: Request): string | null {
-  const ua = req.headers.get('user-agent');
-  return ua === null ? null : scrubbedText(ua).slice(0, 256);
 }
