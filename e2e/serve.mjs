@@ -7,21 +7,23 @@ import pg from 'pg';
 
 const base = process.env.E2E_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const env = { ...process.env };
+// One database per port, so two checkouts can run their browser tests side by side.
+const dbName = `payops_e2e_${process.env.PORT ?? '3100'}`;
 
 try {
   const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 3000 });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS payops_e2e WITH (FORCE)');
-  await admin.query('CREATE DATABASE payops_e2e');
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
   await admin.end();
   const url = new URL(base);
-  url.pathname = '/payops_e2e';
+  url.pathname = `/${dbName}`;
   env.DATABASE_URL = url.toString();
-  console.log('[e2e] serving on a fresh Postgres database payops_e2e');
+  console.log(`[e2e] serving on a fresh Postgres database ${dbName}`);
 } catch (err) {
   console.warn(`\n!!! [e2e] Postgres unreachable (${err.message}): the browser tests run on embedded PGlite instead.\n`);
   delete env.DATABASE_URL;
-  env.DATA_DIR = '.data-e2e';
+  env.DATA_DIR = `.data-e2e-${process.env.PORT ?? '3100'}`;
   rmSync(env.DATA_DIR, { recursive: true, force: true });
 }
 
