@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { DbHandle } from '@/db/client';
 import { seedDemo } from './demo/seed';
 import { logError } from './log';
-import { startOtpSweep } from './otp/sweep';
+import { startJobs, type JobsRuntime } from './jobs/runtime';
+import { getProviders } from './providers';
 import { env, startupProblems, startupWarnings } from './env';
 
 /**
@@ -45,19 +46,30 @@ export async function boot(): Promise<void> {
   // Planner statistics: analysed now, then kept fresh when autovacuum is off (db/analyze.ts).
   await startStatistics(handle, e.DATABASE_URL);
   console.log(`[payops] database: ${handle.kind === 'pglite' ? `embedded PGlite in ${e.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}; migrations applied`);
-  startOtpSweep();
+  // Background jobs (lib/jobs): verification, the sweeper, alerts, retention. A stop in the
+  // middle loses nothing: a job not finished is retried, by this instance or another.
+  let jobs: JobsRuntime | undefined;
+  try {
+    jobs = await startJobs(handle, { work: e.JOB_WORKERS === 'on', providers: getProviders });
+    console.log(`[payops] jobs: ${e.JOB_WORKERS === 'on' ? 'queued and worked here' : 'queued here, worked by `npm run worker`'}`);
+  } catch (err) {
+    console.error(`\n[payops] CANNOT START: the job queue did not start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[payops] ${signal}: closing the database`);
+    console.log(`[payops] ${signal}: stopping jobs and closing the database`);
     // A stalled database must not hold the process: the pool stops waiting after 3 s, and
     // whatever else hangs is cut at 8 s, inside an orchestrator's usual 10 s grace period.
     setTimeout(() => {
       console.error(`[payops] ${signal}: shutdown did not finish in 8 s; exiting`);
       process.exit(1);
     }, 8000).unref();
+    // Running jobs get 3 s to finish; one cut short is retried later (every job is idempotent).
+    await jobs?.stop(3000);
     await closeDb().catch((err) => logError('[payops] close failed', err));
     process.exit(0);
   };

@@ -46,6 +46,21 @@ const envSchema = z.object({
   OTP_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
   // Validate calls per payment through the proxy: an OTP must not be guessable through PayOps.
   OTP_MAX_VALIDATIONS_PER_PAYMENT: z.coerce.number().int().min(1).max(20).default(5),
+  // Background jobs (pg-boss, lib/jobs): 'off' makes this instance only queue them, for a
+  // deployment that runs `npm run worker` separately.
+  JOB_WORKERS: z.enum(['on', 'off']).default('on'),
+  // The sweeper (lib/payments/sweep.ts): payments not final, or not yet confirmed, older than
+  // SWEEP_MIN_AGE_MINUTES and younger than SWEEP_LOOKBACK_DAYS are checked with their provider,
+  // at most SWEEP_PER_PROVIDER_PER_MINUTE per provider each minute, newest first.
+  SWEEP_MIN_AGE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  SWEEP_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  SWEEP_PER_PROVIDER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
+  // The provider reports a final status and no notification came for this long: `notify_missing`.
+  NOTIFY_MISSING_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  // Still open at the provider this long after the payment began: `stuck`.
+  STUCK_AFTER_MINUTES: z.coerce.number().int().min(5).max(30 * 24 * 60).default(60),
+  // Delivery bodies and event payloads (personal data) are removed after this many days.
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -23,6 +23,8 @@ export const deliveries = pgTable(
     bodySha256: text('body_sha256'),
     bodyBytes: integer('body_bytes'),
     body: text('body'),
+    // Set when the retention job removed the body (it holds personal data); the row, its hash and outcome stay.
+    bodyPrunedAt: timestamp('body_pruned_at', { withTimezone: true, mode: 'date' }),
     bodyTruncated: boolean('body_truncated').notNull().default(false),
     transactionId: text('transaction_id'),
     eventId: bigint('event_id', { mode: 'number' }).references(() => paymentEvents.id),
@@ -33,6 +35,8 @@ export const deliveries = pgTable(
     index('deliveries_outcome_received_at_idx').on(t.outcome, t.receivedAt, t.id),
     index('deliveries_transaction_idx').on(t.provider, t.transactionId),
     index('deliveries_event_idx').on(t.eventId),
+    // The retention job walks only rows still holding a body, however many were pruned before.
+    index('deliveries_body_kept_idx').on(t.receivedAt).where(sql`${t.body} IS NOT NULL`),
   ],
 );
 

@@ -22,11 +22,14 @@ export const paymentEvents = pgTable(
     lastDuplicateAt: at('last_duplicate_at'),
     flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
     // Card numbers cut to their last four and the payment token removed before this is written.
-    payload: jsonb('payload').notNull(),
+    // Null once the retention job removed it (it holds personal data); hash, status and flags stay.
+    payload: jsonb('payload'),
+    payloadPrunedAt: at('payload_pruned_at'),
   },
   (t) => [
     uniqueIndex('payment_events_dedup_uq').on(t.provider, t.transactionId, t.payloadSha256),
     index('payment_events_transaction_idx').on(t.provider, t.transactionId, t.id),
+    index('payment_events_payload_kept_idx').on(t.receivedAt).where(sql`${t.payload} IS NOT NULL`),
     // Checked at the end of the ingest statement, so the event and its transaction land together.
     foreignKey({
       name: 'payment_events_transaction_fk',

@@ -72,6 +72,10 @@ export const transactions = pgTable(
     index('transactions_bank_transaction_id_idx').on(t.bankTransactionId),
     // Name fragments (3+ characters) search through trigrams: needs the pg_trgm extension.
     index('transactions_cardholder_name_trgm_idx').using('gin', sql`${t.cardholderName} gin_trgm_ops`),
+    // The sweeper's candidates: not final, or not yet confirmed by the provider — a few percent of rows.
+    index('transactions_sweep_idx')
+      .on(t.provider, t.txnAt)
+      .where(sql`${t.statusFamily} = 'open' OR ${t.verification} IN ('unconfirmed', 'error')`),
     index('transactions_flagged_txn_at_idx').on(t.txnAt, t.id).where(sql`cardinality(${t.flags}) > 0`),
   ],
 );

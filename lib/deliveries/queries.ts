@@ -35,6 +35,7 @@ export async function listDeliveries(db: DbOrTx, search: DeliverySearch & { limi
       effect: deliveries.effect,
       bodyBytes: deliveries.bodyBytes,
       body: deliveries.body,
+      bodyPrunedAt: deliveries.bodyPrunedAt,
       bodyTruncated: deliveries.bodyTruncated,
       transactionId: deliveries.transactionId,
       flags: deliveries.flags,

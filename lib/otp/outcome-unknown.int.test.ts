@@ -7,7 +7,9 @@ import { beginAttempt, closeStaleAttempts, finishAttempt, type OtpCaller } from 
 import { staleAttemptMs, type OtpLimits } from './policy';
 import { getOtpConsole } from './queries';
 import { requestOtp } from './resend';
-import { startOtpSweep } from './sweep';
+import { sendJob } from '@/lib/jobs/boss';
+import { startJobs } from '@/lib/jobs/runtime';
+import { otpSweepQueue } from './sweep';
 
 // Issue 7, item 6: PayOps stopping between an OTP reservation and its outcome. The request is
 // audited with its reservation; an attempt left waiting is closed as outcome_unknown, audited,
@@ -155,18 +157,19 @@ describe.each(await testDatabaseKinds())('OTP attempts left without an outcome, 
     expect((await auditOf(p)).map(([o]) => o)).toEqual(['reserved', 'outcome_unknown', 'sent']);
   });
 
-  it('runs from the sweep started at boot, and stops when told', async () => {
+  it('is closed by the scheduled otp-close-stale job', async () => {
     const p = await payment();
     const crashed = await crashedAttempt(p);
     const callsBefore = calls.length;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const stop = startOtpSweep({ db: async () => db(), intervalMs: 50 });
+    const jobs = await startJobs(t.handle, { work: true, providers: () => providers, queues: [otpSweepQueue], pollingIntervalSeconds: 0.5 });
     let said = '';
     try {
-      await vi.waitFor(async () => expect((await attempt(crashed.id)).outcome).toBe('outcome_unknown'), { timeout: 5_000, interval: 50 });
+      await sendJob(otpSweepQueue, {});
+      await vi.waitFor(async () => expect((await attempt(crashed.id)).outcome).toBe('outcome_unknown'), { timeout: 10_000, interval: 100 });
       said = warn.mock.calls.flat().join(' ');
     } finally {
-      stop();
+      await jobs.stop(1000);
       warn.mockRestore();
     }
     expect(said).toMatch(new RegExp(`outcome_unknown: .*\\b${crashed.id}\\b`));

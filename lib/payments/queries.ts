@@ -193,3 +193,8 @@ export async function getPaymentDetail(db: DbOrTx, params: { id: number; include
     .orderBy(asc(deliveries.receivedAt), asc(deliveries.id));
   return { transaction, deliveries: rows };
 }
+
+export async function paymentExists(db: DbOrTx, id: number): Promise<boolean> {
+  const rows = await db.select({ id: transactions.id }).from(transactions).where(eq(transactions.id, id)).limit(1);
+  return rows.length > 0;
+}

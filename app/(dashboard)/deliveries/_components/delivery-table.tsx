@@ -5,6 +5,7 @@ import { AUTH_BADGE, formatBytes, OUTCOME_FAMILY, prettyJsonText } from '@/lib/d
 import { listDeliveries, type DeliveryRow } from '@/lib/deliveries/queries';
 import type { DeliverySearch } from '@/lib/deliveries/search-params';
 import { describeFlag } from '@/lib/payments/flags';
+import { formatIst } from '@/lib/time';
 import { ExpandableRow } from './expandable-row';
 import { KeysetPager } from '@/app/_components/keyset-pager';
 import { DataTable } from '@/app/_components/data-table';
@@ -78,6 +79,7 @@ function DeliveryRowView({ d }: { d: DeliveryRow }) {
       reason={d.reason ? <p className="text-slate-900">{d.reason}</p> : <p className="text-slate-400">—</p>}
       after={after}
       body={d.body ? prettyJsonText(d.body) : null}
+      prunedNote={d.bodyPrunedAt ? `Body removed ${formatIst(d.bodyPrunedAt)} (retention)` : null}
       truncated={d.bodyTruncated}
       columns={HEADINGS.length}
     />

@@ -6,7 +6,7 @@ import { useId, useState, type ReactNode } from 'react';
  * A delivery's row, and below it (when asked) its stored body across the full table width:
  * a <details> inside one cell would squeeze the body into that column.
  */
-export function ExpandableRow({ before, reason, after, body, truncated, columns }: { before: ReactNode; reason: ReactNode; after: ReactNode; body: string | null; truncated: boolean; columns: number }) {
+export function ExpandableRow({ before, reason, after, body, prunedNote, truncated, columns }: { before: ReactNode; reason: ReactNode; after: ReactNode; body: string | null; prunedNote: string | null; truncated: boolean; columns: number }) {
   const [open, setOpen] = useState(false);
   const id = useId();
   return (
@@ -20,7 +20,7 @@ export function ExpandableRow({ before, reason, after, body, truncated, columns 
               {open ? '▾ Hide body' : '▸ Body (redacted)'}
             </button>
           ) : (
-            <p className="mt-1 text-xs text-slate-400">No body stored</p>
+            <p className="mt-1 text-xs text-slate-400">{prunedNote ?? 'No body stored'}</p>
           )}
         </td>
         {after}

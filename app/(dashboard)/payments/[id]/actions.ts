@@ -7,8 +7,10 @@ import { authorize } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors';
 import { clientIp } from '@/lib/http/request';
 import { parsePaymentId } from '@/lib/payments/search-params';
-import { verifyTransaction, type VerifyResult } from '@/lib/payments/verify';
-import { getProviders } from '@/lib/providers';
+import { paymentExists } from '@/lib/payments/queries';
+import { waitForJob } from '@/lib/jobs/boss';
+import type { VerifyResult } from '@/lib/payments/verify';
+import { enqueueVerification, verifyQueue } from '@/lib/payments/verify-job';
 
 export interface RecheckState {
   ok: boolean;
@@ -23,7 +25,10 @@ const SAID: Record<VerifyResult['verification'], string> = {
   skipped: 'Not checked.',
 };
 
-/** "Re-check with provider": asks the provider's status API again for one payment, audited. */
+/**
+ * "Re-check with provider": queues the same durable check a notification does (audited with who
+ * asked), and waits a few seconds for its answer; a slower one lands on the page when it comes.
+ */
 export async function recheckAction(_prev: RecheckState, form: FormData): Promise<RecheckState> {
   let user;
   try {
@@ -35,13 +40,19 @@ export async function recheckAction(_prev: RecheckState, form: FormData): Promis
   const id = parsePaymentId(String(form.get('id') ?? ''));
   if (id === null) return { ok: false, message: 'That is not a payment id.' };
   const sourceIp = clientIp(new Request('http://x', { headers: await headers() }));
-  const result = await verifyTransaction(await getDb(), getProviders(), {
-    id,
-    audit: { actor: `user:${user.id}`, actorRole: user.role, sourceIp },
-  });
-  if (!result) return { ok: false, message: 'That payment does not exist.' };
+  if (!(await paymentExists(await getDb(), id))) return { ok: false, message: 'That payment does not exist.' };
+  const jobId = await enqueueVerification({ id, cause: 'recheck', audit: { actor: `user:${user.id}`, actorRole: user.role, sourceIp } });
+  if (!jobId) return { ok: true, message: 'A check of this payment is already queued; its answer will show here.' };
+  const done = await waitForJob(verifyQueue, jobId, 5000);
   revalidatePath(`/payments/${id}`);
-  // The section above shows the new verdict; a failed check may leave an earlier verdict there, so say why.
-  const message = result.verification === 'error' ? `${SAID.error} ${result.detail ?? ''}`.trim() : SAID[result.verification];
-  return { ok: result.verification === 'confirmed' || result.verification === 'unconfirmed', message };
+  if (!done) return { ok: true, message: 'Check queued: the provider is slow to answer. The result will show on this page.' };
+  if (done.state === 'retry' || done.state === 'failed') {
+    // The section above shows the verdict; a failed check may leave an earlier one there, so say why.
+    const why = (done.output as { message?: string } | null)?.message ?? '';
+    return { ok: false, message: `${SAID.error} ${why} ${done.state === 'retry' ? 'It will be tried again automatically.' : ''}`.trim() };
+  }
+  const verification = (done.output as { verification?: VerifyResult['verification'] } | null)?.verification;
+  return verification && verification in SAID
+    ? { ok: verification === 'confirmed' || verification === 'unconfirmed', message: SAID[verification] }
+    : { ok: false, message: 'That payment does not exist.' };
 }

@@ -1,6 +1,7 @@
 // POST /api/webhooks/juspay — Juspay order and transaction webhooks. No session: HTTP Basic.
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
+import { verifyAfterAccepted } from '@/lib/payments/verify-job';
 import { handleJuspayWebhook, rejectJuspayMethod, type JuspayDeps } from '@/lib/webhooks/juspay';
 
 export const dynamic = 'force-dynamic';
@@ -10,6 +11,8 @@ const deps = (): JuspayDeps => {
   return {
     db: getDb,
     credentials: { username: e.JUSPAY_WEBHOOK_USERNAME, password: e.JUSPAY_WEBHOOK_PASSWORD, required: !!e.DATABASE_URL },
+    // Trust, then verify: once Juspay has its 200, a job asks its order status API.
+    afterAccepted: verifyAfterAccepted('juspay'),
   };
 };
 

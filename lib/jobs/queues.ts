@@ -1,0 +1,12 @@
+import { otpSweepQueue } from '@/lib/otp/sweep';
+import { sweepQueue } from '@/lib/payments/sweep';
+import { verifyQueue } from '@/lib/payments/verify-job';
+import { retentionQueue } from '@/lib/retention/prune';
+import type { QueueDef } from './queue';
+
+/** Every queue PayOps runs. A new background task: define its queue beside its noun, list it here. */
+export const ALL_QUEUES: readonly QueueDef<any>[] = [verifyQueue, sweepQueue, otpSweepQueue, retentionQueue];
+
+export function queueByName(name: string): QueueDef<any> | undefined {
+  return ALL_QUEUES.find((q) => q.name === name);
+}
