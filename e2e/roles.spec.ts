@@ -10,6 +10,7 @@ const PAGES: { path: string; allowed: Role[]; heading: RegExp }[] = [
   { path: '/deliveries', allowed: ['admin'], heading: /deliveries/i },
   { path: '/audit', allowed: ['admin', 'finance'], heading: /audit/i },
   { path: '/admin/users', allowed: ['admin'], heading: /users/i },
+  { path: '/operations', allowed: ['admin'], heading: /operations/i },
 ];
 
 for (const role of ROLES) {

@@ -8,6 +8,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/finance', label: 'Finance', permission: 'finance.read' },
   { href: '/deliveries', label: 'Deliveries', permission: 'deliveries.read' },
   { href: '/audit', label: 'Audit log', permission: 'audit.read' },
+  { href: '/operations', label: 'Operations', permission: 'operations.manage' },
   { href: '/admin/users', label: 'Users', permission: 'users.manage' },
 ];
 

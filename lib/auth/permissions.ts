@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'deliveries.read': ['admin'],
   'audit.read': ['finance', 'admin'],
   'users.manage': ['admin'],
+  // Background jobs on /operations: retry or cancel (audited).
+  'operations.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
