@@ -14,7 +14,12 @@ export function RawPayloads({ payloads }: { payloads: Timeline['payloads'] }) {
             <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-slate-700">
               Notification #{p.eventId} · {p.status}
             </summary>
-            <pre className="max-h-96 overflow-auto border-t border-slate-200 bg-slate-50 p-3 text-xs leading-5">{JSON.stringify(p.payload, null, 2)}</pre>
+            {p.payload === null ? (
+              // The retention job removed it (personal data); the event itself is still on record.
+              <p className="border-t border-slate-200 bg-slate-50 p-3 text-xs text-slate-600">Removed after the retention period; the event, its status and its hash are kept.</p>
+            ) : (
+              <pre className="max-h-96 overflow-auto border-t border-slate-200 bg-slate-50 p-3 text-xs leading-5">{JSON.stringify(p.payload, null, 2)}</pre>
+            )}
           </details>
         ))}
       </div>
