@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { DOCUMENTED_EXAMPLE } from '@/test/enkash';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NEXT_BIN = path.join(ROOT, 'node_modules/next/dist/bin/next');
@@ -299,4 +300,34 @@ export async function signIn(baseUrl: string, email: string, password: string): 
     throw new Error(`sign-in as ${email} was refused (${res.status}${location ? ` → ${location}` : ''})`);
   }
   return jar;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fresh Enkash notifications for autocannon.
+
+const DOCUMENTED_IDS = ['"EK1738916997652yh8GL"', '"EK66674UU7T"'] as const;
+
+/** The documented example with new ids on every request; the tally lists the ids answered 2xx. */
+export function freshDeliveries() {
+  for (const id of DOCUMENTED_IDS) {
+    if (!DOCUMENTED_EXAMPLE.includes(id)) throw new Error(`the documented example no longer contains ${id}`);
+  }
+  const run = randomToken(4).toUpperCase();
+  let seq = 0;
+  const tally = { sent: 0, answered: 0, accepted: [] as string[] };
+  const request = {
+    setupRequest(req: object, context: Record<string, unknown>) {
+      const id = `EKBENCH${run}${++seq}`;
+      context.id = id;
+      tally.sent++;
+      // Replacing the two ids in the documented text keeps every other byte as documented.
+      const body = DOCUMENTED_EXAMPLE.replace(DOCUMENTED_IDS[0], `"${id}"`).replace(DOCUMENTED_IDS[1], `"U${id}"`);
+      return { ...req, body };
+    },
+    onResponse(status: number, _body: string, context: Record<string, unknown>) {
+      tally.answered++;
+      if (status >= 200 && status < 300) tally.accepted.push(context.id as string);
+    },
+  };
+  return { request, tally };
 }

@@ -19,6 +19,7 @@ import {
   cleanupOnSignals,
   ensureBuild,
   freePort,
+  freshDeliveries,
   onCleanup,
   percentile,
   randomToken,
@@ -33,7 +34,6 @@ const CONNECTIONS = 10;
 const WARMUP_S = 3;
 const WINDOW_S = 10;
 const NOTIFY_PATH = '/api/webhooks/enkash/notify';
-const DOCUMENTED_IDS = ['"EK1738916997652yh8GL"', '"EK66674UU7T"'] as const;
 const BASELINE_TABLE = 'payops_bench_baseline';
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 const TARGETS = { freshOverLive: 0.65, p99Ms: 20, drift: 0.1 };
@@ -253,30 +253,6 @@ function windowed(duration: number) {
 }
 
 /** Fresh deliveries: the documented example with new ids for every request, and who got a 2xx. */
-function freshDeliveries() {
-  for (const id of DOCUMENTED_IDS) {
-    if (!DOCUMENTED_EXAMPLE.includes(id)) throw new Error(`the documented example no longer contains ${id}`);
-  }
-  const run = randomToken(4).toUpperCase();
-  let seq = 0;
-  const tally = { sent: 0, answered: 0, accepted: [] as string[] };
-  const request = {
-    setupRequest(req: object, context: Record<string, unknown>) {
-      const id = `EKBENCH${run}${++seq}`;
-      context.id = id;
-      tally.sent++;
-      // Replacing the two ids in the documented text keeps every other byte as documented.
-      const body = DOCUMENTED_EXAMPLE.replace(DOCUMENTED_IDS[0], `"${id}"`).replace(DOCUMENTED_IDS[1], `"U${id}"`);
-      return { ...req, body };
-    },
-    onResponse(status: number, _body: string, context: Record<string, unknown>) {
-      tally.answered++;
-      if (status >= 200 && status < 300) tally.accepted.push(context.id as string);
-    },
-  };
-  return { request, tally };
-}
-
 // ---------------------------------------------------------------------------------------------
 // The seeded database, kept between runs.
 
