@@ -14,6 +14,9 @@ const FLAG_TEXT: Record<string, string> = {
   unauthenticated: 'Received while no webhook secret was configured: anyone could have sent it.',
   provider_mismatch:
     "The provider's status API reported a different status than its notifications. The status shown was kept; check with the provider.",
+  notify_missing:
+    'The provider reports this payment final, but its notification never arrived. The status shown stays until it does; check with the provider (the customer may have been charged).',
+  stuck: 'The provider still has this payment open long after it began. Check with the provider; a card payment debited but not confirmed is reversed by the bank within T+5 days (RBI).',
 };
 
 export function describeFlag(flag: string): string {
@@ -25,4 +28,4 @@ export function describeFlag(flag: string): string {
 }
 
 /** Flags a person should act on, as opposed to notes. */
-export const REVIEW_FLAGS = new Set(['status_conflict', 'amount_mismatch', 'amount_changed', 'card_number_scrubbed', 'provider_mismatch']);
+export const REVIEW_FLAGS = new Set(['status_conflict', 'amount_mismatch', 'amount_changed', 'card_number_scrubbed', 'provider_mismatch', 'notify_missing', 'stuck']);
