@@ -11,10 +11,10 @@ import { getProviders } from '@/lib/providers';
 
 const USAGE = `Usage: npm run reconcile -- [--since 24h] [--limit 500]
 
-Asks Enkash's status API about every Enkash payment since --since (by payment time) that is
-still unconfirmed, whose last check failed, or whose status is not final, newest first, and
-records confirmed / mismatch / error on each. A mismatch is flagged for a person; the status
-itself is never changed. Juspay payments are not checked: PayOps has no Juspay status client.
+Asks the providers' status APIs (Enkash Get Transaction Status, Juspay Order Status) about every
+payment since --since (by payment time) that is still unconfirmed, whose last check failed, or
+whose status is not final, newest first, and records confirmed / mismatch / error on each. A
+mismatch is flagged for a person; the status itself is never changed.
 
   --since D   how far back: a number and m, h or d (default 24h)
   --limit N   at most N payments (default 500)
