@@ -172,6 +172,19 @@ describe('demo traffic', () => {
     expect((await control('/start', { minIntervalMs: 'soon' })).status).toBe(400);
   });
 
+  it('retries a notification PayOps did not take (unreachable), like a provider', async () => {
+    const closed = await capturePayops();
+    await closed.close();
+    const offline = await startSandbox({ payopsUrl: closed.url, trafficTickMs: 10 });
+    try {
+      offline.control.traffic.start(BY_HAND);
+      expect(await offline.control.traffic.sendPayment({ provider: 'enkash', flow: 'final', success: true })).toMatchObject({ status: 0 });
+      expect(offline.control.traffic.status()).toMatchObject({ scheduled: 1, sent: { failed: 1, byStatus: { unreachable: 1 } } });
+    } finally {
+      await offline.close();
+    }
+  });
+
   it('needs a PayOps URL to send to', async () => {
     const lonely = await startSandbox();
     try {

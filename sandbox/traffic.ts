@@ -206,21 +206,24 @@ export class DemoTraffic {
     const payment = provider === 'juspay' ? this.juspayPayment() : this.enkashPayment();
     const final = success ? payment.success : payment.failure;
     this.counters.payments += 1;
-    if (flow === 'final') {
-      this.state.register({ ...payment.registration, status: final });
-      return this.deliver(provider, payment.registration.id, `${final} notification`, () => payment.notify(final));
+    const first = flow === 'final' ? final : payment.pending;
+    this.state.register({ ...payment.registration, status: first });
+    if (flow !== 'final') {
+      this.queue.push({
+        at: Date.now() + between(this.random(), s.minFinalAfterMs, s.maxFinalAfterMs),
+        provider,
+        id: payment.registration.id,
+        status: final,
+        kind: flow === 'lost' ? 'silent' : 'notify',
+        attempts: 0,
+        deliver: () => payment.notify(final),
+      });
     }
-    this.state.register({ ...payment.registration, status: payment.pending });
-    this.queue.push({
-      at: Date.now() + between(this.random(), s.minFinalAfterMs, s.maxFinalAfterMs),
-      provider,
-      id: payment.registration.id,
-      status: final,
-      kind: flow === 'lost' ? 'silent' : 'notify',
-      attempts: 0,
-      deliver: () => payment.notify(final),
-    });
-    return this.deliver(provider, payment.registration.id, `${payment.pending} notification`, () => payment.notify(payment.pending));
+    const send = () => payment.notify(first);
+    const delivered = await this.deliver(provider, payment.registration.id, `${first} notification`, send);
+    // Not taken (PayOps still starting, or down): retried like any notification.
+    if (failed(delivered)) this.queue.push({ at: Date.now() + RETRY_MS, provider, id: payment.registration.id, status: first, kind: 'notify', attempts: 1, deliver: send });
+    return delivered;
   }
 
   /** One bad delivery now: a wrong secret (401 where PayOps has one) or a malformed body (400). */
@@ -275,7 +278,7 @@ export class DemoTraffic {
       }
       const delivered = await this.deliver(item.provider, item.id, `${item.status} notification`, item.deliver);
       // A provider retries a notification the merchant did not take (unreachable, 5xx).
-      if ((delivered.status === 0 || delivered.status >= 500) && item.attempts + 1 < MAX_ATTEMPTS) {
+      if (failed(delivered) && item.attempts + 1 < MAX_ATTEMPTS) {
         this.queue.push({ ...item, at: now + RETRY_MS, attempts: item.attempts + 1 });
       }
     }
@@ -466,6 +469,8 @@ export function idleTrafficStatus(): TrafficStatus {
   return { phase: 'off', running: false, pausedUntil: null, bad: null, settings: { ...DEMO_TRAFFIC }, nextPaymentAt: null, scheduled: 0, delivering: false, sent: emptyCounters(), last: null };
 }
 
+/** A delivery the provider would retry: PayOps unreachable or answering 5xx (a 4xx is a refusal, not retried). */
+const failed = (d: Delivered) => d.status === 0 || d.status >= 500;
 const emptyCounters = () => ({ payments: 0, notifications: 0, bad: 0, failed: 0, byStatus: {} as Record<string, number> });
 const between = (r: number, min: number, max: number) => Math.round(min + r * (max - min));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
