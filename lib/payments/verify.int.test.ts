@@ -175,6 +175,18 @@ describe.each(await testDatabaseKinds())('trust, then verify, on $kind against t
     expect(await row(attempt)).toMatchObject({ verification: 'confirmed', verified_status: 'AUTHENTICATION_FAILED', flags: ['unauthenticated'] });
   });
 
+  it('does not ask Juspay about a payment no webhook has named the order of (an OTP proxy row)', async () => {
+    const [{ id }] = await rows<{ id: number }>(sql`
+      INSERT INTO transactions (provider, transaction_id, status, status_rank, status_family, txn_at)
+      VALUES ('juspay', ${`uuid${txn}`}, 'PENDING_VBV', 20, 'open', now()) RETURNING id`);
+    const before = sandbox.control.counts()['juspay.status'];
+    const result = await verify(Number(id));
+    expect(result).toMatchObject({ verification: 'unconfirmed', verifiedStatus: null, verifiedFamily: null });
+    expect(result!.detail).toMatch(/named this payment's order/);
+    expect(sandbox.control.counts()['juspay.status']).toBe(before);
+    expect((await row(`uuid${txn}`)).flags).toEqual([]);
+  });
+
   it('records a Juspay 5xx or timeout as error without throwing', async () => {
     const { id, attempt } = await juspayNotify(txn, 'CHARGED');
     sandbox.control.setFault('juspay.status', { mode: '5xx' });

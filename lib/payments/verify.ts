@@ -151,8 +151,14 @@ export async function askProviderStatus(providers: StatusProviders, row: StatusC
   }
   // Juspay's status API is by order, and reports the order's status with the ids of its latest
   // attempt. A PayOps row is one attempt (transaction_id = txn_id, else txn_uuid) or, before any
-  // attempt, the order itself (transaction_id = order id or Juspay's order uuid).
-  const orderId = row.orderId ?? row.transactionId;
+  // attempt, the order itself (transaction_id = order id or Juspay's order uuid); every webhook
+  // names the order, so order_id is set on any row a webhook made.
+  const orderId = row.orderId;
+  if (!orderId) {
+    // Recorded by the OTP proxy before any webhook: asking by the attempt's id would only get a
+    // "not found" that looks like a forgery.
+    return { status: null, inconclusive: 'No Juspay webhook has named this payment\'s order yet, and Juspay\'s status API is by order: it stays unconfirmed until one does.' };
+  }
   const order = await providers.juspay.getOrderStatus(orderId);
   const ours = new Set([row.transactionId, row.uniqueTransactionId].filter((v): v is string => !!v));
   const sameAttempt =
@@ -176,10 +182,10 @@ type Answer = { ok: true; status: string | null; inconclusive?: string } | { ok:
 async function askProvider(ask: () => Promise<ProviderSays>): Promise<Answer> {
   try {
     const { status, inconclusive } = await ask();
-    if (!status?.trim()) return { ok: false, detail: 'The status API answered without a status.' };
-    const reported = truncate(scrubbedText(status.trim()), 64);
     // An answer about another attempt is no word on this one: its status is not kept as this payment's.
-    return inconclusive ? { ok: true, status: null, inconclusive } : { ok: true, status: reported };
+    if (inconclusive) return { ok: true, status: null, inconclusive };
+    if (!status?.trim()) return { ok: false, detail: 'The status API answered without a status.' };
+    return { ok: true, status: truncate(scrubbedText(status.trim()), 64) };
   } catch (err) {
     if (isProviderError(err) && err.code === 'not_found') return { ok: true, status: null };
     if (isProviderError(err)) return { ok: false, detail: `The status API could not be asked (${err.code}): ${truncate(scrubbedText(err.message), 300)}` };
