@@ -157,7 +157,10 @@ export async function askProviderStatus(providers: StatusProviders, row: StatusC
   if (!orderId) {
     // Recorded by the OTP proxy before any webhook: asking by the attempt's id would only get a
     // "not found" that looks like a forgery.
-    return { status: null, inconclusive: 'No Juspay webhook has named this payment\'s order yet, and Juspay\'s status API is by order: it stays unconfirmed until one does.' };
+    return {
+      status: null,
+      inconclusive: "No Juspay webhook has named this payment's order yet, and Juspay's status API is by order: it stays unconfirmed until one does.",
+    };
   }
   const order = await providers.juspay.getOrderStatus(orderId);
   const ours = new Set([row.transactionId, row.uniqueTransactionId].filter((v): v is string => !!v));
