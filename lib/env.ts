@@ -37,6 +37,14 @@ const envSchema = z.object({
   ENKASH_WALLET_PARTNER_ID: optionalText,
   JUSPAY_BASE_URL: optionalUrl,
   JUSPAY_API_KEY: optionalText,
+  // The order status API (trust, then verify) also needs the merchant id (x-merchantid header)
+  // and an API version date (version header). Resend/process OTP work without the merchant id.
+  JUSPAY_MERCHANT_ID: optionalText,
+  JUSPAY_API_VERSION: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || '2023-06-30')
+    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v), 'must be a date, YYYY-MM-DD'),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // OTP limits (lib/otp/policy.ts), enforced in the database so every instance shares them.
   OTP_MAX_PER_PAYMENT: z.coerce.number().int().min(1).max(20).default(3),

@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { json, type Route, type SandboxReply, type SandboxRequest } from './http';
-import { ENDPOINTS, FAULT_MODES, SANDBOX_PROVIDERS, type Endpoint, type Fault, type SandboxProvider, type SandboxState, type SandboxTxn, type TxnPatch } from './state';
+import { registrationSchema } from './known';
+import {
+  ENDPOINTS,
+  FAULT_MODES,
+  SANDBOX_PROVIDERS,
+  type Endpoint,
+  type Fault,
+  type PaymentRegistration,
+  type SandboxProvider,
+  type SandboxState,
+  type SandboxTxn,
+  type TxnPatch,
+} from './state';
+import { BAD_KINDS, DemoTraffic, idleTrafficStatus, type BadKind, type TrafficOptions, type TrafficSettings, type TrafficStatus } from './traffic';
 import { postEnkashNotify, postJuspayWebhook, type Delivered } from './webhooks';
 
 /** What tests and people can change in a running simulator: in process (`control`) or over HTTP under /__sandbox. */
@@ -16,14 +29,45 @@ export interface SandboxControl {
   reset(): void;
   sendEnkashNotify(options: { url?: string; key?: string; payload?: Record<string, unknown> }): Promise<Delivered>;
   sendJuspayWebhook(options: { url?: string; username: string; password: string; event?: Record<string, unknown> }): Promise<Delivered>;
+  /** Makes a payment known (or updates it), so status checks answer for it. Sends nothing. */
+  registerPayment(registration: PaymentRegistration): SandboxTxn;
+  /** Changes a known payment's status without any notification; undefined when it is not known. */
+  setPaymentStatus(provider: SandboxProvider, id: string, status: string): SandboxTxn | undefined;
+  /** Keeps a known payment open for ever (or lets it go again); undefined when it is not known. */
+  setPaymentStuck(provider: SandboxProvider, id: string, stuck: boolean, status?: string): SandboxTxn | undefined;
+  /** The demo traffic generator (sandbox/traffic.ts). */
+  traffic: {
+    status(): TrafficStatus;
+    start(settings?: Partial<TrafficSettings>): TrafficStatus;
+    stop(): TrafficStatus;
+    pause(ms?: number | null): TrafficStatus;
+    resume(): TrafficStatus;
+    bad(options: { ms: number; kind?: BadKind; share?: number }): TrafficStatus;
+    sendPayment(choice?: Parameters<DemoTraffic['sendPayment']>[0]): Promise<Delivered>;
+    sendBad(kind?: BadKind): Promise<Delivered>;
+  };
+  /** Stops the traffic's timer (server close). */
+  close(): void;
 }
 
-export function createControl(state: SandboxState, payopsUrl: string | undefined): SandboxControl {
+export function createControl(
+  state: SandboxState,
+  payopsUrl: string | undefined,
+  trafficOptions: Omit<TrafficOptions, 'payopsUrl'> = {},
+): SandboxControl {
   const target = (url: string | undefined, path: string) => {
     if (url) return url;
     if (!payopsUrl) throw new ControlError('url is required (the simulator was started without a PayOps URL)');
     return `${payopsUrl.replace(/\/+$/, '')}${path}`;
   };
+  let generator: DemoTraffic | null = null;
+  const traffic = () => {
+    if (!payopsUrl) throw new ControlError('demo traffic needs a PayOps URL (the simulator was started without one)');
+    generator ??= new DemoTraffic(state, { ...trafficOptions, payopsUrl });
+    return generator;
+  };
+  // A payment changed by hand must not be moved again by a final the traffic had scheduled.
+  const handChanged = (txn: SandboxTxn) => generator?.cancel(txn.provider, [txn.id, txn.txnUuid]);
   return {
     setFault: (endpoint, fault) => state.setFault(endpoint, fault),
     clearFaults: () => state.clearFaults(),
@@ -32,9 +76,36 @@ export function createControl(state: SandboxState, payopsUrl: string | undefined
     counts: () => ({ ...state.counts }),
     revokeTokens: () => state.revokeTokens(),
     issuedTokens: () => state.issuedTokens(),
-    reset: () => state.reset(),
+    reset: () => {
+      generator?.clear();
+      state.reset();
+    },
     sendEnkashNotify: (o) => postEnkashNotify(state, { ...o, url: target(o.url, '/api/webhooks/enkash/notify') }),
     sendJuspayWebhook: (o) => postJuspayWebhook({ ...o, url: target(o.url, '/api/webhooks/juspay') }),
+    registerPayment: (r) => state.register(r),
+    setPaymentStatus: (provider, id, status) => {
+      const txn = state.findPayment(provider, id);
+      if (!txn) return undefined;
+      handChanged(txn);
+      return state.register({ provider, id: txn.id, status });
+    },
+    setPaymentStuck: (provider, id, stuck, status) => {
+      const txn = state.findPayment(provider, id);
+      if (!txn) return undefined;
+      if (stuck) handChanged(txn);
+      return state.register({ provider, id: txn.id, stuck, ...(status ? { status } : {}) });
+    },
+    traffic: {
+      status: () => generator?.status() ?? idleTrafficStatus(),
+      start: (settings) => traffic().start(settings),
+      stop: () => traffic().stop(),
+      pause: (ms) => traffic().pause(ms ?? null),
+      resume: () => traffic().resume(),
+      bad: (o) => traffic().bad(o),
+      sendPayment: (choice) => traffic().sendPayment(choice),
+      sendBad: (kind) => traffic().sendBad(kind),
+    },
+    close: () => generator?.close(),
   };
 }
 
@@ -65,6 +136,41 @@ const txnSchema = z.object({
 });
 
 const enkashNotifySchema = z.object({ url: httpUrl.optional(), key: z.string().optional(), payload: object.optional() });
+
+const providerSchema = z.enum(SANDBOX_PROVIDERS as [SandboxProvider, ...SandboxProvider[]]);
+const paymentStatusSchema = z.object({ provider: providerSchema, id: z.string().min(1).max(200), status: z.string().trim().min(1).max(64) });
+const paymentStuckSchema = z.object({
+  provider: providerSchema,
+  id: z.string().min(1).max(200),
+  stuck: z.boolean().default(true),
+  status: z.string().trim().min(1).max(64).optional(),
+});
+const minutes = z.number().positive().max(24 * 60);
+const ms = z.number().int().min(1).max(24 * 3_600_000);
+const trafficStartSchema = z.object({
+  minIntervalMs: ms.optional(),
+  maxIntervalMs: ms.optional(),
+  minFinalAfterMs: ms.optional(),
+  maxFinalAfterMs: ms.optional(),
+  juspayShare: z.number().min(0).max(1).optional(),
+  pendingShare: z.number().min(0).max(1).optional(),
+  lostShare: z.number().min(0).max(1).optional(),
+});
+// Minutes for people (`npm run sandbox -- traffic pause 10`), milliseconds for tests.
+const trafficPauseSchema = z.object({ minutes: minutes.optional(), ms: ms.optional() });
+const trafficBadSchema = z.object({
+  minutes: minutes.optional(),
+  ms: ms.optional(),
+  kind: z.enum(BAD_KINDS as [BadKind, ...BadKind[]]).optional(),
+  share: z.number().min(0).max(1).optional(),
+});
+const trafficSendSchema = z.object({
+  bad: z.enum(BAD_KINDS as [BadKind, ...BadKind[]]).optional(),
+  provider: z.enum(['enkash', 'juspay']).optional(),
+  flow: z.enum(['final', 'pending', 'lost']).optional(),
+  success: z.boolean().optional(),
+});
+const duration = (o: { minutes?: number; ms?: number }, fallback: number | null) => o.ms ?? (o.minutes !== undefined ? Math.round(o.minutes * 60_000) : fallback);
 const juspaySendSchema = z.object({ url: httpUrl.optional(), username: z.string(), password: z.string(), event: object.optional() });
 
 /** Parses the body with `schema`, runs `fn`; bad input is a 400, an unreachable PayOps a 502. */
@@ -128,5 +234,39 @@ export function controlRoutes(control: SandboxControl): Route[] {
       path: '/__sandbox/send/juspay',
       handle: withBody(juspaySendSchema, async (o) => json(200, await control.sendJuspayWebhook(o))),
     },
+    {
+      method: 'POST',
+      path: '/__sandbox/payments',
+      handle: withBody(registrationSchema, (r) => json(200, control.registerPayment(r))),
+    },
+    {
+      method: 'POST',
+      path: '/__sandbox/payments/status',
+      handle: withBody(paymentStatusSchema, ({ provider, id, status }) => known(control.setPaymentStatus(provider, id, status))),
+    },
+    {
+      method: 'POST',
+      path: '/__sandbox/payments/stuck',
+      handle: withBody(paymentStuckSchema, ({ provider, id, stuck, status }) => known(control.setPaymentStuck(provider, id, stuck, status))),
+    },
+    { method: 'GET', path: '/__sandbox/traffic', handle: () => json(200, control.traffic.status()) },
+    { method: 'POST', path: '/__sandbox/traffic/start', handle: withBody(trafficStartSchema, (o) => json(200, control.traffic.start(o))) },
+    { method: 'POST', path: '/__sandbox/traffic/stop', handle: withBody(z.object({}), () => json(200, control.traffic.stop())) },
+    { method: 'POST', path: '/__sandbox/traffic/pause', handle: withBody(trafficPauseSchema, (o) => json(200, control.traffic.pause(duration(o, null)))) },
+    { method: 'POST', path: '/__sandbox/traffic/resume', handle: withBody(z.object({}), () => json(200, control.traffic.resume())) },
+    {
+      method: 'POST',
+      path: '/__sandbox/traffic/bad',
+      handle: withBody(trafficBadSchema, (o) => json(200, control.traffic.bad({ ms: duration(o, 5 * 60_000)!, kind: o.kind, share: o.share }))),
+    },
+    {
+      method: 'POST',
+      path: '/__sandbox/traffic/send',
+      handle: withBody(trafficSendSchema, async (o) =>
+        json(200, await (o.bad ? control.traffic.sendBad(o.bad) : control.traffic.sendPayment({ provider: o.provider, flow: o.flow, success: o.success }))),
+      ),
+    },
   ];
 }
+
+const known = (txn: SandboxTxn | undefined) => (txn ? json(200, txn) : json(404, { error: 'not_found', message: 'The simulator does not know that payment: register it first.' }));

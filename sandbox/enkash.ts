@@ -57,7 +57,8 @@ export const enkashRoutes: Route[] = [
       const txn = state.txn('enkash', ekPayId);
       if (FINAL.has(txn.status)) return json(200, { response_code: 1, response_message: 'Transaction is not awaiting an OTP', payload: null });
       if (otp !== SANDBOX_TEST_OTP) return json(200, { response_code: 1, response_message: 'Invalid OTP', payload: null });
-      txn.status = 'SUCCESS';
+      // A stuck payment stays open whatever the customer does: the bank never answers.
+      if (!txn.stuck) txn.status = 'SUCCESS';
       return json(200, {
         response_code: 0,
         response_message: 'SUCCESS',
@@ -68,8 +69,8 @@ export const enkashRoutes: Route[] = [
           amount: typeof txn.payload?.amount === 'string' ? txn.payload.amount : '500.00',
           currency: 'INR',
           otpReferenceNumber: randomId('OTPREF', 8),
-          txnMessage: 'Transaction successful.',
-          txnStatus: 'SUCCESS',
+          txnMessage: txn.status === 'SUCCESS' ? 'Transaction successful.' : 'Transaction in progress.',
+          txnStatus: txn.status,
           txnDate: istNow(),
           orderId: null,
         },

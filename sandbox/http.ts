@@ -94,3 +94,21 @@ export function randomId(prefix: string, length = 10): string {
   for (let i = 0; i < length; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
   return s;
 }
+
+/**
+ * A JSON number written exactly as given: Juspay sends amounts as numbers (`"amount": 1499.50`),
+ * and a JS number would print 1499.5 or round a large one. Use inside a reply or event body.
+ */
+export class RawNumber {
+  constructor(readonly text: string) {
+    if (!/^-?\d+(?:\.\d+)?$/.test(text)) throw new TypeError('RawNumber: not a plain decimal');
+  }
+}
+
+const RAW_MARK = '\u0000raw-number:';
+
+/** JSON.stringify, with every RawNumber written as its exact digits. */
+export function jsonText(value: unknown): string {
+  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof RawNumber ? `${RAW_MARK}${v.text}` : v));
+  return text.replace(/"\\u0000raw-number:(-?[0-9.]+)"/g, '$1');
+}

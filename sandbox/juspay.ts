@@ -1,4 +1,6 @@
-import { basic, field, header, json, same, type Route, type SandboxReply, type SandboxRequest } from './http';
+import { createHash } from 'node:crypto';
+import { JUSPAY_STATUS_IDS } from '@/lib/payments/status';
+import { basic, field, header, json, RawNumber, same, type Route, type SandboxReply, type SandboxRequest } from './http';
 import { SANDBOX_TEST_OTP, type SandboxState, type SandboxTxn } from './state';
 
 /**
@@ -7,6 +9,11 @@ import { SANDBOX_TEST_OTP, type SandboxState, type SandboxTxn } from './state';
  * reply and 400 `max_limit_exceeded` past it. Process OTP: the right OTP charges the
  * transaction; a wrong one answers 400 `invalid_otp` until `max_attempts`, then the transaction
  * is AUTHENTICATION_FAILED.
+ *
+ * Order Status (`GET /orders/{order_id}`, ../shared/DESIGN.md "Juspay Order Status"): the same
+ * Basic auth plus `x-merchantid` and `version` headers; answers the order's latest attempt as the
+ * simulator knows it, amounts as JSON numbers in rupees, and 404 RESOURCE_NOT_FOUND for an order
+ * it does not know.
  */
 
 const invalid = (error_code: string, error_message: string) => json(400, { status: 'Invalid Request', error_code, error_message });
@@ -55,13 +62,75 @@ export const juspayRoutes: Route[] = [
       const otp = field(req, 'answer.otp');
       if (!otp) return invalid('missing_otp', 'answer.otp is required');
       txn.currentAttempt += 1;
-      if (otp === SANDBOX_TEST_OTP) txn.status = 'CHARGED';
-      else if (txn.currentAttempt >= txn.maxAttempts) txn.status = 'AUTHENTICATION_FAILED';
+      // A stuck payment stays open whatever the customer does: the bank never answers.
+      if (otp === SANDBOX_TEST_OTP) txn.status = txn.stuck ? txn.status : 'CHARGED';
+      else if (txn.currentAttempt >= txn.maxAttempts) txn.status = txn.stuck ? txn.status : 'AUTHENTICATION_FAILED';
       else return invalid('invalid_otp', `Invalid OTP, ${txn.maxAttempts - txn.currentAttempt} attempt(s) left`);
       return json(200, txnReply(txn));
     },
   },
+  {
+    method: 'GET',
+    path: '/juspay/orders/:orderId',
+    endpoint: 'juspay.status',
+    handle(req, state) {
+      const auth = basic(req);
+      if (!auth || !same(auth.user, state.credentials.JUSPAY_API_KEY) || auth.password !== '') {
+        return json(401, { status: 'error', error_code: 'access_denied', error_message: 'Invalid API key' });
+      }
+      if (!same(header(req, 'x-merchantid'), state.credentials.JUSPAY_MERCHANT_ID)) {
+        return json(401, { status: 'error', error_code: 'UNAUTHORIZED', error_message: 'x-merchantid does not match the API key' });
+      }
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(header(req, 'version') ?? '')) {
+        return json(400, { status: 'error', error_code: 'INVALID_INPUT', error_message: 'version header (YYYY-MM-DD) is required' });
+      }
+      const txn = state.findOrder(req.params.orderId);
+      if (!txn) return json(404, { status: 'error', error_code: 'RESOURCE_NOT_FOUND', error_message: 'Order not found' });
+      return json(200, orderReply(txn, req.params.orderId, state.credentials.JUSPAY_MERCHANT_ID));
+    },
+  },
 ];
+
+/** The order status reply for the order's latest attempt, in the documented shape. */
+function orderReply(txn: SandboxTxn, orderId: string, merchantId: string) {
+  const amount = new RawNumber(txn.amount ?? '0.00');
+  const charged = txn.status === 'CHARGED';
+  const failed = /FAILED|DECLINED/.test(txn.status);
+  // Stable per order: the same question gets the same ids.
+  const digits = BigInt(`0x${createHash('sha256').update(orderId).digest('hex').slice(0, 15)}`).toString().padStart(18, '0');
+  const attempt = txn.orderId ? txn.id : null;
+  return {
+    id: `ordeh_${createHash('sha256').update(`order:${orderId}`).digest('hex').slice(0, 32)}`,
+    order_id: txn.orderId ?? orderId,
+    merchant_id: merchantId,
+    customer_id: txn.routingId,
+    status: txn.status,
+    status_id: JUSPAY_STATUS_IDS[txn.status] ?? null,
+    amount,
+    effective_amount: amount,
+    amount_refunded: new RawNumber('0'),
+    refunded: false,
+    refunds: [],
+    currency: 'INR',
+    txn_id: attempt,
+    txn_uuid: txn.txnUuid,
+    payment_method_type: 'CARD',
+    payment_method: 'VISA',
+    auth_type: 'OTP',
+    bank_error_code: failed ? 'AUTH_FAILED' : '',
+    bank_error_message: failed ? 'Authentication failed' : '',
+    card: { last_four_digits: '2986', card_isin: '44***6', card_brand: 'VISA', card_type: 'CREDIT', card_issuer: 'Axis Bank' },
+    payment_gateway_response: {
+      txn_id: attempt,
+      rrn: charged ? digits.slice(0, 12) : '',
+      epg_txn_id: digits,
+      auth_id_code: charged ? digits.slice(-6) : '',
+      resp_code: charged ? '00' : failed ? '05' : '',
+      resp_message: charged ? 'Transaction successful' : failed ? 'Authentication failed' : 'Pending',
+    },
+    udf1: '', udf2: '', udf3: '', udf4: '', udf5: '', udf6: '', udf7: '', udf8: '', udf9: '', udf10: '',
+  };
+}
 
 /** The reference page's sample reply, for this transaction, with the budget fields as strings (as documented). */
 function txnReply(txn: SandboxTxn) {

@@ -4,18 +4,30 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { controlRoutes, createControl, type SandboxControl } from './control';
 import { enkashRoutes } from './enkash';
 import { enkashWalletRoutes } from './enkash-wallet';
-import { json, matchPath, type Route, type SandboxReply, type SandboxRequest } from './http';
+import { json, jsonText, matchPath, type Route, type SandboxReply, type SandboxRequest } from './http';
 import { juspayRoutes } from './juspay';
+import { knownPaymentsFile, useJournal } from './known';
 import { SandboxState, type SandboxCredentials, type StateOptions } from './state';
+import type { TrafficSettings } from './traffic';
 
 export interface SandboxOptions extends StateOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
-  /** Where `send/*` posts when no url is given, e.g. http://localhost:3000. */
+  /** Where `send/*` and the demo traffic post when no url is given, e.g. http://localhost:3000. */
   payopsUrl?: string;
   /** One line per request (method, path, status; never a body). */
   log?: (line: string) => void;
+  /** The webhook credentials the demo traffic presents (PayOps' ENKASH_WEBHOOK_SECRET, JUSPAY_WEBHOOK_*). */
+  webhookAuth?: { enkashKey?: string; juspayUsername?: string; juspayPassword?: string };
+  /** Start the demo traffic at once (off by default; `true`: the demo's pace). */
+  traffic?: boolean | Partial<TrafficSettings>;
+  /** How often the traffic looks at its clock (ms; tests use a few). */
+  trafficTickMs?: number;
+  /** JSON-lines files of payments to know, read at start and again on a miss (sandbox/known.ts). */
+  knownPayments?: string[];
+  /** A JSON-lines file every registration is appended to and replayed from at start. */
+  journal?: string;
 }
 
 export interface Sandbox {
@@ -34,7 +46,11 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** Starts the provider simulator: Enkash PG under /enkash, Enkash Wallet under /enkash-wallet, Juspay under /juspay. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const state = new SandboxState(options);
-  const control = createControl(state, options.payopsUrl);
+  // Files first, the journal after: what the simulator changed itself is newer than what it was told.
+  for (const file of options.knownPayments ?? []) state.addSource(knownPaymentsFile(file, state, options.log));
+  if (options.journal) useJournal(options.journal, state, options.log);
+  const control = createControl(state, options.payopsUrl, { ...options.webhookAuth, tickMs: options.trafficTickMs, log: options.log });
+  if (options.traffic) control.traffic.start(options.traffic === true ? {} : options.traffic);
   const routes = [...enkashRoutes, ...enkashWalletRoutes, ...juspayRoutes, ...controlRoutes(control)];
 
   const server = createServer((req, res) => {
@@ -66,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     control,
     close: () =>
       new Promise<void>((resolve) => {
+        control.close();
         server.close(() => resolve());
         // Requests held open by a 'timeout' fault would otherwise keep the server alive.
         server.closeAllConnections();
@@ -112,7 +129,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
 function send(res: ServerResponse, reply: SandboxReply) {
   if (res.destroyed || res.headersSent) return;
   const isJson = reply.json !== undefined;
-  const body = isJson ? JSON.stringify(reply.json) : (reply.text ?? '');
+  const body = isJson ? jsonText(reply.json) : (reply.text ?? '');
   res.writeHead(reply.status, {
     'content-type': reply.contentType ?? (isJson ? 'application/json' : 'text/plain; charset=utf-8'),
     'content-length': Buffer.byteLength(body),

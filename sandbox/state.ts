@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { DOCUMENTED_EXAMPLE } from '../test/enkash';
 import defaultCredentials from './credentials.json';
 
-/** The simulator's memory: tokens, per-transaction OTP budgets, faults and counters. Nothing persists. */
+/**
+ * The simulator's memory: tokens, the payments it knows (status, OTP budgets), faults and
+ * counters. Nothing persists by itself; known-payment files and a journal (sandbox/known.ts) can
+ * feed it and keep what it learns across restarts.
+ */
 
 export const ENDPOINTS = [
   'enkash.token',
@@ -12,6 +17,7 @@ export const ENDPOINTS = [
   'wallet.otp',
   'juspay.resend',
   'juspay.authenticate',
+  'juspay.status',
 ] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
@@ -52,9 +58,46 @@ export interface SandboxTxn {
   routingId: string | null;
   /** Enkash: what Get Transaction Status answers (a notify-shaped payload). */
   payload: Record<string, unknown> | null;
+  /** Juspay: the order this attempt belongs to (the order status API is by order id). */
+  orderId: string | null;
+  /** Juspay: the attempt's txn_uuid, the id its OTP calls use (an alias of `id`). */
+  txnUuid: string | null;
+  /** The amount as exact decimal text ("1499.50"), when known. */
+  amount: string | null;
+  /** Kept open for ever: neither OTP calls nor the demo traffic move its status (control changes still do). */
+  stuck: boolean;
 }
 
 export type TxnPatch = Partial<Pick<SandboxTxn, 'status' | 'timesOtpSent' | 'maxOtpSendLimit' | 'currentAttempt' | 'maxAttempts' | 'challengeId' | 'routingId' | 'payload'>>;
+
+/** A payment the simulator is told about (control API, demo seed file, journal, demo traffic). */
+export interface PaymentRegistration {
+  provider: SandboxProvider;
+  /** Enkash transactionId; Juspay txn_id of the attempt (or the order id for an order without one). */
+  id: string;
+  status?: string;
+  amount?: string | null;
+  orderId?: string | null;
+  txnUuid?: string | null;
+  /** Juspay customer id: the x-routing-id its OTP calls must carry. */
+  customerId?: string | null;
+  challengeId?: string | null;
+  payload?: Record<string, unknown> | null;
+  stuck?: boolean;
+}
+
+/** The payment every simulator knows from the start: the documented Enkash example (`npm run notify`). */
+export const DOCUMENTED_PAYMENT: PaymentRegistration = (() => {
+  const example = JSON.parse(DOCUMENTED_EXAMPLE) as Record<string, unknown>;
+  return { provider: 'enkash', id: String(example.transactionId), status: String(example.status), amount: String(example.amount), payload: { ...example, paymentToken: null } };
+})();
+
+/** Registrations read from somewhere else; `read` applies only what is new since the last read. */
+export interface PaymentSource {
+  read(): void;
+  /** The next read starts from the beginning again (after a reset). */
+  rewind(): void;
+}
 
 export interface StateOptions {
   budgets?: Partial<Record<SandboxProvider, number>>;
@@ -76,11 +119,19 @@ export class SandboxState {
   private faults = new Map<Endpoint, Fault>();
   private tokens = new Map<string, { kind: 'enkash' | 'wallet'; expiresAt: number }>();
   private txns = new Map<string, SandboxTxn>();
+  // Juspay: txn_uuid → the attempt's key (OTP calls name the uuid), order id → its latest attempt's key.
+  private aliases = new Map<string, string>();
+  private orders = new Map<string, string>();
+  /** Read when a lookup misses: known-payment files written by another process (sandbox/known.ts). */
+  private sources: PaymentSource[] = [];
+  /** Told every registration and status change made through `register` (the journal). */
+  onRegister: ((registration: PaymentRegistration) => void) | null = null;
 
   constructor(options: StateOptions = {}) {
     this.credentials = options.credentials ?? defaultCredentials;
     this.budgets = { enkash: 3, enkash_wallet: 3, juspay: 3, ...options.budgets };
     this.tokenTtlMs = options.tokenTtlMs ?? 60_000;
+    this.register(DOCUMENTED_PAYMENT, { quiet: true });
   }
 
   setFault(endpoint: Endpoint, fault: Partial<Fault>): Fault {
@@ -130,44 +181,123 @@ export class SandboxState {
 
   /** The transaction, created on first touch with the provider's default budget. */
   txn(provider: SandboxProvider, id: string): SandboxTxn {
-    const key = `${provider}/${id}`;
-    let txn = this.txns.get(key);
-    if (!txn) {
-      txn = {
-        provider,
-        id,
-        status: INITIAL_STATUS[provider],
-        sendRequests: 0,
-        timesOtpSent: 0,
-        maxOtpSendLimit: this.budgets[provider],
-        currentAttempt: 0,
-        maxAttempts: 3,
-        challengeId: null,
-        routingId: null,
-        payload: null,
-      };
-      this.txns.set(key, txn);
-    }
+    const found = this.findTxn(provider, id);
+    if (found) return found;
+    const txn = this.blank(provider, id);
+    this.txns.set(`${provider}/${id}`, txn);
     return txn;
   }
 
+  /** A known transaction by its id or (Juspay) its txn_uuid; known-payment files are read again on a miss. */
   findTxn(provider: SandboxProvider, id: string): SandboxTxn | undefined {
-    return this.txns.get(`${provider}/${id}`);
+    return this.lookup(provider, id) ?? (this.refresh(), this.lookup(provider, id));
+  }
+
+  /** Juspay: the latest attempt of an order (or a payment registered under the order id itself). */
+  findOrder(orderId: string): SandboxTxn | undefined {
+    const lookup = () => {
+      const key = this.orders.get(orderId);
+      return (key ? this.txns.get(key) : undefined) ?? this.txns.get(`juspay/${orderId}`);
+    };
+    return lookup() ?? (this.refresh(), lookup());
+  }
+
+  /** By id, txn_uuid or (Juspay) order id: what a control request may name. */
+  findPayment(provider: SandboxProvider, id: string): SandboxTxn | undefined {
+    return this.findTxn(provider, id) ?? (provider === 'juspay' ? this.findOrder(id) : undefined);
   }
 
   setTxn(provider: SandboxProvider, id: string, patch: TxnPatch): SandboxTxn {
     return Object.assign(this.txn(provider, id), patch);
   }
 
+  /**
+   * Makes a payment known, or updates one: given fields replace the old ones. A Juspay attempt
+   * becomes its order's latest, and its txn_uuid an alias (OTP budgets counted under the uuid
+   * before are kept). Nothing is sent to PayOps: that is the caller's business.
+   */
+  register(r: PaymentRegistration, options: { quiet?: boolean } = {}): SandboxTxn {
+    const key = `${r.provider}/${r.id}`;
+    const txn = this.txns.get(key) ?? this.blank(r.provider, r.id);
+    this.txns.set(key, txn);
+    if (r.status !== undefined) txn.status = r.status;
+    if (r.amount !== undefined) txn.amount = r.amount;
+    if (r.payload !== undefined) txn.payload = r.payload;
+    if (r.stuck !== undefined) txn.stuck = r.stuck;
+    if (r.customerId !== undefined) txn.routingId = r.customerId;
+    if (r.challengeId !== undefined) txn.challengeId = r.challengeId;
+    if (r.orderId !== undefined) {
+      txn.orderId = r.orderId;
+      if (r.orderId) this.orders.set(r.orderId, key);
+    }
+    if (r.txnUuid !== undefined) {
+      txn.txnUuid = r.txnUuid;
+      if (r.txnUuid && r.txnUuid !== r.id) {
+        const aliasKey = `${r.provider}/${r.txnUuid}`;
+        const before = this.txns.get(aliasKey);
+        if (before && before !== txn) {
+          // OTP calls reached the simulator under the uuid before it learnt the payment: one budget, not two.
+          Object.assign(txn, { sendRequests: before.sendRequests, timesOtpSent: before.timesOtpSent, currentAttempt: before.currentAttempt });
+          txn.routingId ??= before.routingId;
+          txn.challengeId ??= before.challengeId;
+          this.txns.delete(aliasKey);
+        }
+        this.aliases.set(aliasKey, key);
+      }
+    }
+    if (!options.quiet) this.onRegister?.({ ...r });
+    return txn;
+  }
+
+  /** A known-payment file, read now and again whenever a lookup misses (see sandbox/known.ts). */
+  addSource(source: PaymentSource): void {
+    this.sources.push(source);
+    source.read();
+  }
+
+  private refresh(): void {
+    for (const source of this.sources) source.read();
+  }
+
+  private lookup(provider: SandboxProvider, id: string): SandboxTxn | undefined {
+    const key = `${provider}/${id}`;
+    return this.txns.get(key) ?? this.txns.get(this.aliases.get(key) ?? '');
+  }
+
+  private blank(provider: SandboxProvider, id: string): SandboxTxn {
+    return {
+      provider,
+      id,
+      status: INITIAL_STATUS[provider],
+      sendRequests: 0,
+      timesOtpSent: 0,
+      maxOtpSendLimit: this.budgets[provider],
+      currentAttempt: 0,
+      maxAttempts: 3,
+      challengeId: null,
+      routingId: null,
+      payload: null,
+      orderId: null,
+      txnUuid: null,
+      amount: null,
+      stuck: false,
+    };
+  }
+
   clearFaults(): void {
     this.faults.clear();
   }
 
+  /** Forgets everything but the documented example; known-payment files are read again from the start on the next miss. */
   reset(): void {
     this.counts = emptyCounts();
     this.faults.clear();
     this.tokens.clear();
     this.txns.clear();
+    this.aliases.clear();
+    this.orders.clear();
+    this.register(DOCUMENTED_PAYMENT, { quiet: true });
+    for (const source of this.sources) source.rewind();
   }
 
   snapshot() {

@@ -88,7 +88,8 @@ export async function postJuspayWebhook(options: {
   return post(new URL(options.url), { 'content-type': 'application/json', authorization: auth }, body);
 }
 
-async function post(url: URL, headers: Record<string, string>, body: string): Promise<Delivered> {
+/** One POST to PayOps; the answer's status and (cut) body. A `key` in the URL is never shown back. */
+export async function post(url: URL, headers: Record<string, string>, body: string): Promise<Delivered> {
   const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
   const text = await res.text();
   const shown = new URL(url);

@@ -13,6 +13,11 @@ content-type application/json and the webhook secret as the \`key\` query parame
   --key KEY   the webhook secret (default: $ENKASH_WEBHOOK_SECRET; none: sent without a key)
   --help      this text
 
+When PayOps' providers are the simulator (the embedded demo), the simulator knows the documented
+example, so PayOps' status check confirms it. A payment of your own file is unknown to the
+simulator, so the check flags it (provider_mismatch) unless you register it first:
+npm run sandbox -- payment register --provider enkash --id <transactionId> --status <status>
+
 Exit code 0 only when the server answers 2xx.`;
 
 const TIMEOUT_MS = 10_000;

@@ -14,12 +14,12 @@ import { getProviders } from '@/lib/providers';
 
 const USAGE = `Usage: npm run reconcile -- [--since 24h] [--limit 500]
 
-Asks Enkash's status API about every Enkash payment since --since (by payment time) that is
-still unconfirmed, whose last check failed, or whose status is not final, newest first, and
-records confirmed / mismatch / error on each, through the same job queue a notification
-uses (this process works the jobs too, until each has an answer). A mismatch is flagged for a
-person; the status itself is never changed. A check the provider could not answer stays in
-the queue and is retried with backoff by any running PayOps.
+Asks the providers' status APIs (Enkash Get Transaction Status, Juspay Order Status) about every
+payment since --since (by payment time) that is still unconfirmed, whose last check failed, or
+whose status is not final, newest first, and records confirmed / mismatch / error on each,
+through the same job queue a notification uses (this process works the jobs too, until each
+has an answer). A mismatch is flagged for a person; the status itself is never changed. A check
+the provider could not answer stays in the queue and is retried with backoff by any running PayOps.
 
   --since D   how far back: a number and m, h or d (default 24h)
   --limit N   at most N payments (default 500)

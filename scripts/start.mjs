@@ -1,6 +1,7 @@
 // npm start: build when there is no build, then serve (migrations run at server start).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const next = 'node_modules/next/dist/bin/next';
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_MANUAL_SIG_HANDLE: '1' };
@@ -34,7 +35,8 @@ server.on('exit', (code, signal) => {
 
 /**
  * Embedded demo mode (no DATABASE_URL, no provider configured): the provider simulator runs
- * alongside and the provider clients point at it, so Resend OTP works out of the box. Real
+ * alongside and the provider clients point at it, so Resend OTP and status checks work out of
+ * the box, and it sends a trickle of demo payment notifications (SANDBOX_DEMO_TRAFFIC). Real
  * provider URLs and credentials are only configuration; setting any of them turns this off
  * unless PAYOPS_SANDBOX=1.
  */
@@ -42,6 +44,16 @@ function startSandbox() {
   const configured = ['DATABASE_URL', 'ENKASH_BASE_URL', 'ENKASH_WALLET_BASE_URL', 'JUSPAY_BASE_URL'].some((k) => process.env[k]?.trim());
   // PAYOPS_SANDBOX=1 asks for the simulator on a real database too (the browser tests do).
   if (configured && process.env.PAYOPS_SANDBOX !== '1') return null;
+  // Demo traffic only in the plain demo (never under the browser tests), unless asked for either way.
+  const traffic = process.env.SANDBOX_DEMO_TRAFFIC?.trim() || (!configured && process.env.PAYOPS_SANDBOX !== '1' ? '1' : '0');
+  // On the embedded database the simulator learns the demo's seeded payments from a file the seed
+  // writes beside the database (lib/demo/seed.ts), and keeps a journal of its own, so status checks
+  // confirm them across restarts of either process, whichever starts first.
+  const embedded = !process.env.DATABASE_URL?.trim();
+  const dataDir = path.resolve(process.env.DATA_DIR || './.data');
+  const files = embedded
+    ? { SANDBOX_KNOWN_PAYMENTS: path.join(dataDir, 'demo-provider-payments.jsonl'), SANDBOX_JOURNAL: path.join(dataDir, 'sandbox-journal.jsonl') }
+    : {};
   const sandboxPort = process.env.SANDBOX_PORT || String(Number(port) + 10);
   const base = `http://127.0.0.1:${sandboxPort}`;
   const credentials = JSON.parse(readFileSync('sandbox/credentials.json', 'utf8'));
@@ -52,9 +64,12 @@ function startSandbox() {
   });
   const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'sandbox/main.ts'], {
     stdio: 'inherit',
-    env: { ...process.env, SANDBOX_PORT: sandboxPort, SANDBOX_PAYOPS_URL: `http://localhost:${port}`, SANDBOX_EMBEDDED: '1' },
+    env: { ...process.env, ...files, SANDBOX_PORT: sandboxPort, SANDBOX_PAYOPS_URL: `http://localhost:${port}`, SANDBOX_EMBEDDED: '1', SANDBOX_DEMO_TRAFFIC: traffic },
   });
   console.log(`[payops] providers are SIMULATED: Enkash, Enkash Wallet and Juspay calls go to the provider simulator at ${base}`);
+  if (traffic === '1') {
+    console.log('[payops] the simulator sends a demo payment notification every 20–60 s: `npm run sandbox -- traffic pause|resume|bad` (sandbox/README.md)');
+  }
   child.on('exit', (code, signal) => {
     if (!stopping) console.error(`[payops] the provider simulator stopped (${signal ?? `exit ${code}`}): OTP actions will fail until restart`);
   });

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DbHandle } from '@/db/client';
-import type { Role } from '@/db/schema';
+import { inArray } from 'drizzle-orm';
+import type { Db, DbHandle } from '@/db/client';
+import { transactions, type Role } from '@/db/schema';
 import { generatePassword } from '@/lib/auth/password';
 import { countUsers, insertUser } from '@/lib/auth/users';
 import { normalizeEnkashNotify, sha256, type NormalizeResult } from '@/lib/payments/enkash-notify';
 import { normalizeJuspayWebhook } from '@/lib/payments/juspay-webhook';
 import { ingestClaim } from '@/lib/payments/ingest';
 import { ENKASH_PAYMENT_MODES } from '@/lib/payments/status';
+import type { PaymentRegistration } from '@/sandbox/state';
 import { BANKS, FIRST_NAMES, LAST_NAMES, SCHEMES } from './names';
 
 export interface DemoAccount {
@@ -18,6 +20,15 @@ export interface DemoAccount {
 
 const ROLES_TO_SEED: Role[] = ['admin', 'finance', 'support'];
 const accountsFile = (dataDir: string) => path.join(path.resolve(dataDir), 'demo-accounts.json');
+
+/**
+ * The demo's payments as the provider simulator must know them, so a re-check confirms them: JSON
+ * lines of registrations beside the database, which the simulator `npm start` runs reads at its
+ * start and again whenever it is asked about a payment it does not know (sandbox/known.ts). A file
+ * works whichever of the two processes starts first, and across restarts of either.
+ */
+export const DEMO_PROVIDER_PAYMENTS_FILE = 'demo-provider-payments.jsonl';
+export const demoProviderPaymentsFile = (dataDir: string) => path.join(path.resolve(dataDir), DEMO_PROVIDER_PAYMENTS_FILE);
 
 /**
  * Embedded demo mode only, and only on an empty database: one user per role and a few hundred
@@ -32,7 +43,12 @@ export async function seedDemo(handle: DbHandle, dataDir: string, payments = 300
     fs.writeFileSync(accountsFile(dataDir), JSON.stringify(accounts, null, 2), { mode: 0o600 });
     for (const body of demoNotifications(payments)) await ingestDemo(handle, normalizeEnkashNotify(body));
   }
-  await ingestDemo(handle, freshPendingJuspay());
+  const known = demoProviderPaymentsFile(dataDir);
+  // A new demo, or one seeded before the simulator learnt payments from this file: everything the
+  // database holds is what the demo told PayOps, so it is what the simulated providers know.
+  if (!fs.existsSync(known)) tellSimulator(known, await knownToProviders(handle.db));
+  const fresh = freshPendingJuspay();
+  if (await ingestDemo(handle, fresh)) tellSimulator(known, [registrationOf(fresh)]);
   try {
     return JSON.parse(fs.readFileSync(accountsFile(dataDir), 'utf8')) as DemoAccount[];
   } catch {
@@ -40,15 +56,79 @@ export async function seedDemo(handle: DbHandle, dataDir: string, payments = 300
   }
 }
 
-/** Posts one normalised demo notification through the real ingest path. */
-async function ingestDemo(handle: DbHandle, normalized: NormalizeResult): Promise<void> {
-  if (!normalized.ok) return;
+/** Posts one normalised demo notification through the real ingest path; false when it did not normalise. */
+async function ingestDemo(handle: DbHandle, normalized: NormalizeResult): Promise<boolean> {
+  if (!normalized.ok) return false;
   const { claim } = normalized;
   const text = JSON.stringify(claim.payload);
   await ingestClaim(handle.db, claim, {
     provider: claim.provider, sourceIp: '127.0.0.1', userAgent: 'payops-demo-seed', auth: 'ok',
     bodySha256: sha256(text), bodyBytes: text.length, body: text, bodyTruncated: false, flags: [],
   });
+  return true;
+}
+
+function tellSimulator(file: string, registrations: PaymentRegistration[]): void {
+  try {
+    const lines = registrations.map((r) => `${JSON.stringify(r)}\n`).join('');
+    if (lines) fs.appendFileSync(file, lines, { mode: 0o600 });
+  } catch (err) {
+    // The demo still works; only its re-checks would say "the provider does not know this payment".
+    console.warn(`[payops] could not write ${file} for the provider simulator: ${(err as Error).message}`);
+  }
+}
+
+/** Every Enkash and Juspay payment in the database, as the simulator should know it (its status as held). */
+async function knownToProviders(db: Db): Promise<PaymentRegistration[]> {
+  const rows = await db
+    .select({
+      provider: transactions.provider,
+      transactionId: transactions.transactionId,
+      uniqueTransactionId: transactions.uniqueTransactionId,
+      orderId: transactions.orderId,
+      status: transactions.status,
+      amount: transactions.amount,
+      finalAmount: transactions.finalAmount,
+      paymentMode: transactions.paymentMode,
+      currency: transactions.currency,
+      otpRefs: transactions.otpRefs,
+    })
+    .from(transactions)
+    .where(inArray(transactions.provider, ['enkash', 'juspay']));
+  return rows.map((r): PaymentRegistration => {
+    const amount = r.finalAmount ?? r.amount;
+    if (r.provider === 'juspay') {
+      return {
+        provider: 'juspay',
+        id: r.transactionId,
+        status: r.status,
+        amount,
+        orderId: r.orderId,
+        txnUuid: r.uniqueTransactionId,
+        customerId: r.otpRefs.customer_id ?? null,
+        challengeId: r.otpRefs.challenge_id ?? null,
+      };
+    }
+    // What Enkash's status API answers: the notification's main fields (the simulator sets status and id).
+    const payload = { transactionId: r.transactionId, uniqueTransactionId: r.uniqueTransactionId, orderId: r.orderId, amount: r.amount, finalAmount: r.finalAmount, paymentMode: r.paymentMode, currency: r.currency };
+    return { provider: 'enkash', id: r.transactionId, status: r.status, amount, payload };
+  });
+}
+
+/** The simulator's view of the fresh pending Juspay payment: its order, attempt, uuid and OTP ids. */
+function registrationOf(normalized: NormalizeResult): PaymentRegistration {
+  if (!normalized.ok) throw new Error('not a claim');
+  const c = normalized.claim;
+  return {
+    provider: 'juspay',
+    id: c.transactionId,
+    status: c.status,
+    amount: c.finalAmount ?? c.amount,
+    orderId: c.orderId,
+    txnUuid: c.uniqueTransactionId,
+    customerId: c.otpRefs.customer_id ?? null,
+    challengeId: c.otpRefs.challenge_id ?? null,
+  };
 }
 
 /**

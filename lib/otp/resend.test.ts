@@ -9,7 +9,7 @@ const fakeProviders = () =>
   ({
     enkash: { resendOtp: vi.fn(), validateOtp: vi.fn(), getTransactionStatus: vi.fn() },
     enkashWallet: { generateTransactionOtp: vi.fn() },
-    juspay: { resendOtp: vi.fn(), processOtp: vi.fn() },
+    juspay: { resendOtp: vi.fn(), processOtp: vi.fn(), getOrderStatus: vi.fn() },
   }) satisfies Providers;
 
 describe('which provider call', () => {

@@ -187,7 +187,7 @@ export function normalizeJuspayWebhook(input: unknown): NormalizeResult {
  * Juspay's identifier fields (order, attempt, event, customer and gateway ids), where a digit run
  * inside an alphanumeric id is part of the id, not a card number; everywhere else it is scrubbed.
  */
-const JUSPAY_ID_FIELDS = [
+export const JUSPAY_ID_FIELDS = [
   'id', 'order_id', 'txn_id', 'txn_uuid', 'customer_id', 'merchant_id', 'challenge_id', 'epg_txn_id', 'rrn',
   'auth_id_code', 'gateway_reference_id', 'unique_request_id', 'refund_id', 'ref',
 ];

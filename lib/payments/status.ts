@@ -76,6 +76,28 @@ const JUSPAY: Record<string, Omit<StatusInfo, 'known'>> = {
 
 export const JUSPAY_STATUSES = Object.keys(JUSPAY);
 
+/**
+ * Juspay's numeric `status_id` beside each status in the order status API (../shared/DESIGN.md,
+ * "Juspay Order Status"): a reply that names only the number is still understood.
+ */
+export const JUSPAY_STATUS_IDS: Readonly<Record<string, number>> = {
+  NEW: 10,
+  CHARGED: 21,
+  JUSPAY_DECLINED: 22,
+  PENDING_VBV: 23,
+  AUTHENTICATION_FAILED: 26,
+  AUTHORIZATION_FAILED: 27,
+  AUTHORIZING: 28,
+};
+
+/** The status a Juspay `status_id` stands for, or null for a number not in the table. */
+export function juspayStatusForId(id: number): string | null {
+  return Object.entries(JUSPAY_STATUS_IDS).find(([, n]) => n === id)?.[0] ?? null;
+}
+
+/** Final: the payment has an outcome (success, failed, cancelled); 'open' means the provider is not done with it. */
+export const isFinalFamily = (family: StatusFamily): boolean => family !== 'open';
+
 export function juspayStatusInfo(status: string): StatusInfo {
   return lookup(JUSPAY, status);
 }

@@ -57,7 +57,7 @@ describe.each(await testDatabaseKinds())('trust, then verify, on $kind against t
   it('confirms a status the provider reports too', async () => {
     const id = await notify(txn, 'SUCCESS');
     expect(await row(txn)).toMatchObject({ verification: 'unconfirmed', verified_at: null });
-    expect(await verify(id)).toMatchObject({ verification: 'confirmed', status: 'SUCCESS', verifiedStatus: 'SUCCESS' });
+    expect(await verify(id)).toMatchObject({ verification: 'confirmed', status: 'SUCCESS', verifiedStatus: 'SUCCESS', verifiedFamily: 'success' });
     const after = await row(txn);
     expect(after).toMatchObject({ verification: 'confirmed', verified_status: 'SUCCESS', verification_detail: null, flags: [] });
     expect(after.verified_at).not.toBeNull();
@@ -79,7 +79,7 @@ describe.each(await testDatabaseKinds())('trust, then verify, on $kind against t
 
   it('leaves an open status unconfirmed, unflagged, when the provider is only further along', async () => {
     const id = await notify(txn, 'PENDING_WITH_BANK', 'SUCCESS');
-    expect(await verify(id)).toMatchObject({ verification: 'unconfirmed', verifiedStatus: 'SUCCESS' });
+    expect(await verify(id)).toMatchObject({ verification: 'unconfirmed', verifiedStatus: 'SUCCESS', verifiedFamily: 'success' });
     expect(await row(txn)).toMatchObject({ status: 'PENDING_WITH_BANK', verification: 'unconfirmed', verified_status: 'SUCCESS', flags: [] });
   });
 
@@ -118,17 +118,94 @@ describe.each(await testDatabaseKinds())('trust, then verify, on $kind against t
     expect(audit.details).toMatchObject({ id: Number(id), status: 'SUCCESS', verifiedStatus: 'SUCCESS' });
   });
 
-  it('leaves Juspay payments unconfirmed: there is no status client for them', async () => {
-    const res = await handleJuspayWebhook(juspayRequest(juspayEvent({ id: `evt_${txn}`, txn })), {
+  /** A Juspay webhook for order `order` (attempt `payopsdemo-<order>-1`); the simulator's order status then says `providerSays`. */
+  let events = 0;
+  const juspayNotify = async (order: string, status: string, providerSays: string | null = status) => {
+    const attempt = `payopsdemo-${order}-1`;
+    if (providerSays) sandbox.control.registerPayment({ provider: 'juspay', id: attempt, orderId: order, txnUuid: `uuid${order}`, status: providerSays, amount: '1499.50' });
+    const res = await handleJuspayWebhook(juspayRequest(juspayEvent({ id: `evt_${order}_${++events}`, txn: order, status })), {
       db: async () => db(),
       credentials: { username: undefined, password: undefined, required: false },
     });
     expect(res.status).toBe(200);
-    const id = Number((await row(`payopsdemo-${txn}-1`)).id);
-    const before = sandbox.control.counts()['enkash.status'];
-    expect(await verify(id)).toMatchObject({ verification: 'skipped' });
-    expect(await row(`payopsdemo-${txn}-1`)).toMatchObject({ verification: 'unconfirmed', verified_at: null });
-    expect(sandbox.control.counts()['enkash.status']).toBe(before);
+    return { id: Number((await row(attempt)).id), attempt };
+  };
+
+  it('confirms a Juspay payment through the order status API, asked by its order id', async () => {
+    const before = sandbox.control.counts()['juspay.status'];
+    const { id, attempt } = await juspayNotify(txn, 'PENDING_VBV');
+    expect(await row(attempt)).toMatchObject({ order_id: txn, unique_transaction_id: `uuid${txn}` });
+    expect(await verify(id)).toMatchObject({ verification: 'confirmed', status: 'PENDING_VBV', verifiedStatus: 'PENDING_VBV', verifiedFamily: 'open' });
+    await juspayNotify(txn, 'CHARGED');
+    expect(await verify(id)).toMatchObject({ verification: 'confirmed', status: 'CHARGED', verifiedStatus: 'CHARGED', verifiedFamily: 'success' });
+    // (flagged 'unauthenticated' only: these webhooks come without credentials)
+    expect(await row(attempt)).toMatchObject({ verification: 'confirmed', verified_status: 'CHARGED', flags: ['unauthenticated'] });
+    expect(sandbox.control.counts()['juspay.status'] - before).toBe(2);
+  });
+
+  it('flags a Juspay payment the order status contradicts, and keeps its status', async () => {
+    const { id, attempt } = await juspayNotify(txn, 'CHARGED', 'AUTHENTICATION_FAILED');
+    expect(await verify(id)).toMatchObject({ verification: 'mismatch', verifiedStatus: 'AUTHENTICATION_FAILED', verifiedFamily: 'failed' });
+    expect(await row(attempt)).toMatchObject({ status: 'CHARGED', verification: 'mismatch', flags: ['provider_mismatch', 'unauthenticated'] });
+  });
+
+  it('flags a Juspay payment whose order Juspay does not know', async () => {
+    const { id, attempt } = await juspayNotify(txn, 'CHARGED', null);
+    expect(await verify(id)).toMatchObject({ verification: 'mismatch', verifiedStatus: null, verifiedFamily: null });
+    expect((await row(attempt)).verification_detail).toMatch(/does not know/);
+    expect((await row(attempt)).flags).toContain('provider_mismatch');
+  });
+
+  it('reports a final status Juspay has and PayOps was never told: unconfirmed, with the family a sweeper needs', async () => {
+    const { id } = await juspayNotify(txn, 'PENDING_VBV', 'PENDING_VBV');
+    sandbox.control.setPaymentStatus('juspay', txn, 'CHARGED');
+    const result = await verify(id);
+    expect(result).toMatchObject({ verification: 'unconfirmed', status: 'PENDING_VBV', verifiedStatus: 'CHARGED', verifiedFamily: 'success' });
+    expect(result!.detail).toMatch(/already reports CHARGED/);
+  });
+
+  it('does not judge an attempt by a later attempt of the same order', async () => {
+    const { id, attempt } = await juspayNotify(txn, 'AUTHENTICATION_FAILED');
+    expect((await verify(id))!.verification).toBe('confirmed');
+    sandbox.control.registerPayment({ provider: 'juspay', id: `payopsdemo-${txn}-2`, orderId: txn, status: 'CHARGED' });
+    const result = await verify(id);
+    expect(result).toMatchObject({ verification: 'unconfirmed', verifiedStatus: null, verifiedFamily: null });
+    expect(result!.detail).toMatch(/later attempt.*payopsdemo-.*-2/);
+    // The earlier confirmation of this attempt's status stands; nothing is flagged.
+    expect(await row(attempt)).toMatchObject({ verification: 'confirmed', verified_status: 'AUTHENTICATION_FAILED', flags: ['unauthenticated'] });
+  });
+
+  it('does not ask Juspay about a payment no webhook has named the order of (an OTP proxy row)', async () => {
+    const [{ id }] = await rows<{ id: number }>(sql`
+      INSERT INTO transactions (provider, transaction_id, status, status_rank, status_family, txn_at)
+      VALUES ('juspay', ${`uuid${txn}`}, 'PENDING_VBV', 20, 'open', now()) RETURNING id`);
+    const before = sandbox.control.counts()['juspay.status'];
+    const result = await verify(Number(id));
+    expect(result).toMatchObject({ verification: 'unconfirmed', verifiedStatus: null, verifiedFamily: null });
+    expect(result!.detail).toMatch(/named this payment's order/);
+    expect(sandbox.control.counts()['juspay.status']).toBe(before);
+    expect((await row(`uuid${txn}`)).flags).toEqual([]);
+  });
+
+  it('records a Juspay 5xx or timeout as error without throwing', async () => {
+    const { id, attempt } = await juspayNotify(txn, 'CHARGED');
+    sandbox.control.setFault('juspay.status', { mode: '5xx' });
+    const failed = await verify(id);
+    expect(failed).toMatchObject({ verification: 'error', verifiedStatus: null, verifiedFamily: null });
+    expect(failed!.detail).toMatch(/could not be asked \(provider_error\)/);
+    expect(await row(attempt)).toMatchObject({ verification: 'error' });
+    sandbox.control.setFault('juspay.status', { mode: 'timeout' });
+    expect((await verify(id))!.detail).toMatch(/could not be asked \(provider_timeout\)/);
+    sandbox.control.clearFaults();
+    expect((await verify(id))!.verification).toBe('confirmed');
+  });
+
+  it('skips a payment of a provider with no status API, and writes nothing', async () => {
+    const [{ id }] = await rows<{ id: number }>(sql`
+      INSERT INTO transactions (provider, transaction_id, status, status_rank, status_family, txn_at)
+      VALUES ('enkash_wallet', ${`W${txn}`}, 'PENDING', 0, 'open', now()) RETURNING id`);
+    expect(await verify(Number(id))).toMatchObject({ verification: 'skipped', verifiedFamily: null, detail: expect.stringMatching(/no status API/) });
+    expect(await row(`W${txn}`)).toMatchObject({ verification: 'unconfirmed', verified_at: null });
   });
 
   it('verifies after an accepted notification only, and a failure there never reaches the answer', async () => {

@@ -19,6 +19,10 @@ export interface EnkashWalletConfig {
 export interface JuspayConfig {
   baseUrl: string;
   apiKey: string;
+  /** `x-merchantid` of the order status API; null: that call answers "not configured" (OTP calls do not need it). */
+  merchantId?: string | null;
+  /** `version` header of the order status API (JUSPAY_API_VERSION). */
+  apiVersion?: string;
 }
 
 /** A provider's settings, or the variables still missing (its calls then fail with "not configured"). */
@@ -47,8 +51,13 @@ export function providersConfig(e: Env): ProvidersConfig {
       password: 'ENKASH_WALLET_PASSWORD',
       partnerId: 'ENKASH_WALLET_PARTNER_ID',
     }),
-    juspay: pick(e, { baseUrl: 'JUSPAY_BASE_URL', apiKey: 'JUSPAY_API_KEY' }),
+    juspay: withJuspayExtras(e, pick(e, { baseUrl: 'JUSPAY_BASE_URL', apiKey: 'JUSPAY_API_KEY' })),
   };
+}
+
+function withJuspayExtras(e: Env, c: Configured<{ baseUrl: string; apiKey: string }>): Configured<JuspayConfig> {
+  if (!isConfigured(c)) return c;
+  return { ...c, merchantId: e.JUSPAY_MERCHANT_ID ?? null, apiVersion: e.JUSPAY_API_VERSION };
 }
 
 export function isConfigured<T extends object>(c: Configured<T>): c is T {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '@/lib/env';
 import { startSandboxWithProviders } from '@/sandbox/testing';
@@ -103,9 +105,91 @@ describe('Juspay client against the simulator', () => {
     }
   });
 
+  it('asks the order status with Basic auth, x-merchantid and version, and keeps the money exact', async () => {
+    const order = `DOTP${Date.now()}${++n}`;
+    sandbox.control.registerPayment({
+      provider: 'juspay',
+      id: `payopsdemo-${order}-1`,
+      orderId: order,
+      txnUuid: `uuid${order}`,
+      status: 'CHARGED',
+      // More digits than a float keeps: 99999999999999.99 would come back as …98.
+      amount: '99999999999999.99',
+    });
+    const status = await juspay.getOrderStatus(order);
+    expect(status).toMatchObject({
+      provider: 'juspay',
+      orderId: order,
+      transactionId: `payopsdemo-${order}-1`,
+      txnId: `payopsdemo-${order}-1`,
+      txnUuid: `uuid${order}`,
+      status: 'CHARGED',
+      statusId: 21,
+      amount: '99999999999999.9900',
+      amountRefunded: '0.0000',
+      refunded: false,
+      refunds: [],
+      gatewayResponse: { respCode: '00' },
+    });
+    expect(status.udf.udf1).toBeNull();
+    // The latest attempt of the order is the one answered.
+    sandbox.control.registerPayment({ provider: 'juspay', id: `payopsdemo-${order}-2`, orderId: order, status: 'PENDING_VBV', amount: '10.00' });
+    expect(await juspay.getOrderStatus(order)).toMatchObject({ txnId: `payopsdemo-${order}-2`, status: 'PENDING_VBV', statusId: 23, amount: '10.0000' });
+  });
+
+  it('sends exactly the documented headers', async () => {
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ ...req.headers, url: req.url });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"order_id":"o1","status":"NEW","status_id":10}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/base`;
+      const env = { JUSPAY_BASE_URL: url, JUSPAY_API_KEY: 'key-123', JUSPAY_MERCHANT_ID: 'merchant-9', JUSPAY_API_VERSION: '2024-02-29' };
+      const client = createProviders(providersConfig(parseEnv(env))).juspay;
+      expect(await client.getOrderStatus('o1')).toMatchObject({ status: 'NEW', orderId: 'o1', transactionId: 'o1', txnId: null });
+      expect(seen[0]).toMatchObject({
+        url: '/base/orders/o1',
+        authorization: `Basic ${Buffer.from('key-123:').toString('base64')}`,
+        'x-merchantid': 'merchant-9',
+        version: '2024-02-29',
+      });
+      // Without a merchant id the call is not made at all; OTP calls still are.
+      const noMerchant = createProviders(providersConfig(parseEnv({ ...env, JUSPAY_MERCHANT_ID: '' }))).juspay;
+      const err = await errors.caught(noMerchant.getOrderStatus('o1'));
+      expect(err).toMatchObject({ code: 'provider_error', message: expect.stringMatching(/JUSPAY_MERCHANT_ID/) });
+      expect(seen).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('maps an unknown order to not_found and refused credentials to unauthorized', async () => {
+    expect((await errors.caught(juspay.getOrderStatus(`NOPE${Date.now()}`))).code).toBe('not_found');
+    const badKey = createProviders(providersConfig(parseEnv({ ...sandbox.env, JUSPAY_API_KEY: 'wrong-api-key' }))).juspay;
+    expect((await errors.caught(badKey.getOrderStatus('DOTP1'))).code).toBe('unauthorized');
+    const badMerchant = createProviders(providersConfig(parseEnv({ ...sandbox.env, JUSPAY_MERCHANT_ID: 'someone-else' }))).juspay;
+    expect((await errors.caught(badMerchant.getOrderStatus('DOTP1'))).code).toBe('unauthorized');
+    expect((await errors.caught(juspay.getOrderStatus('../admin'))).code).toBe('invalid_input');
+  });
+
+  it('maps an order status timeout, 5xx and garbage', async () => {
+    const order = `DOTP${Date.now()}${++n}`;
+    sandbox.control.registerPayment({ provider: 'juspay', id: order, status: 'NEW' });
+    sandbox.control.setFault('juspay.status', { mode: 'timeout', times: 1 });
+    expect(await errors.caught(juspay.getOrderStatus(order))).toMatchObject({ code: 'provider_timeout', details: { provider: 'juspay' } });
+    for (const mode of ['5xx', 'garbage'] as const) {
+      sandbox.control.setFault('juspay.status', { mode, times: 1 });
+      expect((await errors.caught(juspay.getOrderStatus(order))).code).toBe('provider_error');
+    }
+    expect((await juspay.getOrderStatus(order)).status).toBe('NEW');
+  });
+
   it('never puts an OTP or the API key in an error', () => {
     const basic = Buffer.from(`${sandbox.env.JUSPAY_API_KEY}:`).toString('base64');
     expect(errors.seen.length).toBeGreaterThan(8);
-    expect(errors.leaked([SANDBOX_TEST_OTP, WRONG_OTP, sandbox.env.JUSPAY_API_KEY, 'wrong-api-key', basic])).toEqual([]);
+    const otherBasic = Buffer.from('key-123:').toString('base64');
+    expect(errors.leaked([SANDBOX_TEST_OTP, WRONG_OTP, sandbox.env.JUSPAY_API_KEY, 'wrong-api-key', basic, 'key-123', otherBasic])).toEqual([]);
   });
 });

@@ -71,6 +71,36 @@ export interface ProviderStatus {
   raw: Record<string, unknown>;
 }
 
+/** One refund listed in a Juspay order (money as exact decimal text). */
+export interface JuspayRefund {
+  uniqueRequestId: string | null;
+  id: string | null;
+  status: string | null;
+  amount: string | null;
+  sentToGateway: boolean | null;
+}
+
+/**
+ * Juspay's order status API (`GET /orders/{order_id}`): the order's status and the latest
+ * attempt's ids. `transactionId` is that attempt's txn_id, else the order id. Money is exact
+ * decimal text with four places (lib/money.ts), never a float; absent fields are null.
+ */
+export interface JuspayOrderStatus extends ProviderStatus {
+  provider: 'juspay';
+  orderId: string;
+  statusId: number | null;
+  txnId: string | null;
+  txnUuid: string | null;
+  amount: string | null;
+  amountRefunded: string | null;
+  refunded: boolean | null;
+  refunds: JuspayRefund[];
+  bankErrorCode: string | null;
+  gatewayResponse: { rrn: string | null; epgTxnId: string | null; authIdCode: string | null; respCode: string | null } | null;
+  /** udf1…udf10, the merchant's own fields; missing ones are null. */
+  udf: Record<`udf${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`, string | null>;
+}
+
 export interface EnkashPgClient {
   resendOtp(enkashTransactionId: string): Promise<OtpSendResult>;
   validateOtp(input: { ekPayId: string; otp: string; checkSum?: string }): Promise<OtpValidateResult>;
@@ -84,6 +114,8 @@ export interface EnkashWalletClient {
 export interface JuspayClient {
   resendOtp(input: { txnId: string; challengeId: string; customerId: string }): Promise<OtpSendResult>;
   processOtp(input: { txnId: string; challengeId: string; customerId: string; otp: string }): Promise<OtpValidateResult>;
+  /** Order Status: 404 / an unknown order is `not_found`. */
+  getOrderStatus(orderId: string): Promise<JuspayOrderStatus>;
 }
 
 export interface Providers {

@@ -1,18 +1,23 @@
 import { basicAuth, joinUrl, notConfigured, pathId, providerFetch, type CallContext } from '../http';
 import { isConfigured, type Configured, type JuspayConfig } from '../config';
-import { ProviderError, type JuspayClient, type OtpSendResult, type OtpValidateResult } from '../types';
-import { processResult, resendResult } from './replies';
+import { ProviderError, type JuspayClient, type JuspayOrderStatus, type OtpSendResult, type OtpValidateResult } from '../types';
+import { orderStatusResult, processResult, resendResult } from './replies';
 
-/** Juspay Direct OTP: Resend OTP and Process OTP, Basic auth with the API key (empty password). */
+/**
+ * Juspay: Direct OTP (Resend OTP, Process OTP) and Order Status, Basic auth with the API key
+ * (empty password).
+ */
 export function createJuspayClient(config: Configured<JuspayConfig>, timeoutMs: number): JuspayClient {
   if (!isConfigured(config)) {
     const fail = async (): Promise<never> => {
       throw notConfigured('juspay', config.missing);
     };
-    return { resendOtp: fail, processOtp: fail };
+    return { resendOtp: fail, processOtp: fail, getOrderStatus: fail };
   }
   return new Juspay(config, timeoutMs);
 }
+
+const JUSPAY_API_VERSION_DEFAULT = '2023-06-30';
 
 type Target = { txnId: string; challengeId: string; customerId: string };
 
@@ -39,6 +44,23 @@ class Juspay implements JuspayClient {
       form: { challenge_id: input.challengeId, 'answer.otp': input.otp },
     });
     return processResult(ctx, reply);
+  }
+
+  async getOrderStatus(orderId: string): Promise<JuspayOrderStatus> {
+    const ctx = this.ctx('order status');
+    // Only this call needs the merchant id: OTP calls keep working without it.
+    if (!this.config.merchantId) throw notConfigured('juspay', ['JUSPAY_MERCHANT_ID']);
+    const order = pathId(ctx, 'the order id', orderId);
+    const reply = await providerFetch(ctx, {
+      method: 'GET',
+      url: this.url(`/orders/${order}`),
+      headers: {
+        authorization: basicAuth(this.config.apiKey, ''),
+        'x-merchantid': this.config.merchantId,
+        version: this.config.apiVersion ?? JUSPAY_API_VERSION_DEFAULT,
+      },
+    });
+    return orderStatusResult(ctx, reply, orderId);
   }
 
   private target(ctx: CallContext, input: Target) {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { codeForStatus, replyAs, safeProviderText, statusError, type CallContext, type ProviderReply } from '../http';
-import type { OtpSendResult, OtpValidateResult } from '../types';
+import { scrubCardNumbersDeep } from '@/lib/cards';
+import { parseJsonExact } from '@/lib/json';
+import { parseMoney } from '@/lib/money';
+import { JUSPAY_ID_FIELDS, JUSPAY_SECRET_KEYS } from '@/lib/payments/juspay-webhook';
+import { juspayStatusForId } from '@/lib/payments/status';
+import { redactSecrets } from '@/lib/secrets';
+import { truncate } from '@/lib/text';
+import { codeForStatus, garbage, replyAs, safeProviderText, statusError, type CallContext, type ProviderReply } from '../http';
+import type { JuspayOrderStatus, JuspayRefund, OtpSendResult, OtpValidateResult } from '../types';
 
 /** Juspay Direct OTP replies (reference/juspay-resend-otp.md) and what they mean for PayOps. */
 
@@ -78,4 +85,99 @@ export function juspayError(ctx: CallContext, reply: ProviderReply) {
   }
   const code = body.error_code === 'max_limit_exceeded' ? 'rate_limited' : codeForStatus(reply.status);
   return statusError(ctx, reply, body.error_message ?? body.error_code, code);
+}
+
+// ---- Order Status (GET /orders/{order_id}; ../shared/DESIGN.md, "Juspay Order Status") ----
+
+// The reply is read with parseJsonExact, so every JSON number arrives as its source text: an amount
+// of 1499.50 is "1499.50", never the float 1499.5. Fields Juspay leaves out, or sends in a shape
+// PayOps does not rely on, become null rather than failing the whole check.
+const optText = z.unknown().optional().transform((v) => (typeof v === 'string' && v.trim() !== '' ? truncate(v.trim(), 256) : null));
+const money = z.unknown().optional().transform((v) => {
+  const parsed = parseMoney(v);
+  return parsed.ok ? parsed.value : null;
+});
+const optInt = z.unknown().optional().transform((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : null));
+const optBool = z.unknown().optional().transform((v) => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : null));
+
+const refundSchema = z.looseObject({
+  unique_request_id: optText,
+  id: optText,
+  ref: optText,
+  status: optText,
+  amount: money,
+  sent_to_gateway: optBool,
+});
+
+const UDF_KEYS = ['udf1', 'udf2', 'udf3', 'udf4', 'udf5', 'udf6', 'udf7', 'udf8', 'udf9', 'udf10'] as const;
+
+export const orderStatusSchema = z.looseObject({
+  id: optText,
+  order_id: optText,
+  status: optText,
+  status_id: optInt,
+  txn_id: optText,
+  txn_uuid: optText,
+  amount: money,
+  amount_refunded: money,
+  refunded: optBool,
+  refunds: z.unknown().optional().transform((v) => (Array.isArray(v) ? v : [])),
+  bank_error_code: optText,
+  payment_gateway_response: z.unknown().optional(),
+});
+
+const gatewaySchema = z.looseObject({ rrn: optText, epg_txn_id: optText, auth_id_code: optText, resp_code: optText });
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function orderStatusResult(ctx: CallContext, reply: ProviderReply, orderId: string): JuspayOrderStatus {
+  if (reply.status >= 300) throw orderStatusError(ctx, reply);
+  const parsed = parseJsonExact(reply.text);
+  if (!parsed.ok || !isObject(parsed.value)) throw garbage(ctx, reply, parsed.ok ? 'not a JSON object' : 'not JSON');
+  // Card numbers and saved-card references never leave this function, in the fields or in raw.
+  const raw = scrubCardNumbersDeep(redactSecrets(parsed.value, JUSPAY_SECRET_KEYS).value, { idFields: JUSPAY_ID_FIELDS }).value as Record<string, unknown>;
+  const r = replyAs(ctx, reply, orderStatusSchema, raw);
+  // A reply naming only status_id is still understood; one naming neither is not an order status.
+  const status = r.status ?? (r.status_id !== null ? juspayStatusForId(r.status_id) : null);
+  if (!status) throw garbage(ctx, reply, 'no status or status_id');
+  const gateway = isObject(r.payment_gateway_response) ? gatewaySchema.parse(r.payment_gateway_response) : null;
+  const refunds: JuspayRefund[] = r.refunds.filter(isObject).map((item) => {
+    const x = refundSchema.parse(item);
+    return { uniqueRequestId: x.unique_request_id, id: x.id ?? x.ref, status: x.status, amount: x.amount, sentToGateway: x.sent_to_gateway };
+  });
+  const order = r.order_id ?? orderId;
+  return {
+    provider: 'juspay',
+    transactionId: r.txn_id ?? order,
+    status,
+    raw,
+    orderId: order,
+    statusId: r.status_id,
+    txnId: r.txn_id,
+    txnUuid: r.txn_uuid,
+    amount: r.amount,
+    amountRefunded: r.amount_refunded,
+    refunded: r.refunded,
+    refunds,
+    bankErrorCode: r.bank_error_code,
+    gatewayResponse: gateway && { rrn: gateway.rrn, epgTxnId: gateway.epg_txn_id, authIdCode: gateway.auth_id_code, respCode: gateway.resp_code },
+    udf: Object.fromEntries(UDF_KEYS.map((k) => [k, optText.parse(raw[k])])) as JuspayOrderStatus['udf'],
+  };
+}
+
+/**
+ * Juspay answers an order it does not know with 404, or with a 4xx whose error_code is
+ * RESOURCE_NOT_FOUND (its API error codes page): both are not_found, which verification reads
+ * as "the provider does not know this payment".
+ */
+function orderStatusError(ctx: CallContext, reply: ProviderReply) {
+  let body: z.infer<typeof errorReplySchema> = {};
+  try {
+    body = errorReplySchema.parse(JSON.parse(reply.text));
+  } catch {
+    // not Juspay's error shape: the HTTP status alone decides
+  }
+  const words = `${body.error_code ?? ''} ${body.error_message ?? ''}`;
+  const unknownOrder = reply.status === 404 || (reply.status >= 400 && reply.status < 500 && /resource_not_found|not[\s_-]*found/i.test(words));
+  return statusError(ctx, reply, body.error_message ?? body.error_code, unknownOrder ? 'not_found' : codeForStatus(reply.status));
 }

@@ -22,7 +22,7 @@ const SAID: Record<VerifyResult['verification'], string> = {
   mismatch: 'Mismatch: the provider reports another status. The payment is flagged for review.',
   unconfirmed: 'Not confirmed yet.',
   error: 'The provider could not be asked.',
-  skipped: 'Not checked.',
+  skipped: 'Not checked: this provider has no status API PayOps can ask.',
 };
 
 /**

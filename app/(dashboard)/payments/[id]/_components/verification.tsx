@@ -1,6 +1,6 @@
 import { IstTime } from '@/app/_components/format';
 import type { Transaction } from '@/db/schema';
-import { NOT_VERIFIABLE_DETAIL, VERIFIABLE_PROVIDERS } from '@/lib/payments/verify';
+import { isVerifiable, NOT_VERIFIABLE_DETAIL } from '@/lib/payments/verify';
 import { Field, Fields, Section } from '../../_components/section';
 import { RecheckButton } from './recheck-button';
 
@@ -16,7 +16,7 @@ type Props = Pick<Transaction, 'id' | 'provider' | 'verification' | 'verifiedSta
 /** Trust, then verify: what the provider's status API said about the status shown above. */
 export function Verification({ t }: { t: Props }) {
   const verdict = VERDICT[t.verification] ?? VERDICT.unconfirmed;
-  const checkable = (VERIFIABLE_PROVIDERS as readonly string[]).includes(t.provider);
+  const checkable = isVerifiable(t.provider);
   return (
     <Section title="Provider check">
       <p className="mb-3 flex flex-wrap items-center gap-2 text-sm">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sweepFlags } from './sweep';
+import { sweepFlags } from './sweep-flags';
 
 const now = new Date('2026-11-29T12:00:00Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
