@@ -65,15 +65,18 @@ export const sweepQueue = defineQueue({
   expireInSeconds: 300,
   cron: '* * * * *',
   concurrency: 1,
-  async run(_data, { db }) {
-    const limits = sweepLimits();
-    const queued: Record<string, number> = {};
-    for (const provider of sweepableProviders()) {
-      const ids = await selectSweepCandidates(db, provider, limits);
-      let n = 0;
-      for (const id of ids) if (await sendJob(verifyQueue, { id, cause: 'sweep' })) n++;
-      queued[provider] = n;
-    }
-    return { queued };
-  },
+  run: (_data, { db }) => sweep(db, { providers: sweepableProviders(), limits: sweepLimits() }),
 });
+
+/** One sweep: queues a check for each candidate of each provider; returns how many were queued. */
+export async function sweep(db: DbOrTx, params: { providers: string[]; limits: SweepLimits }): Promise<{ queued: Record<string, number> }> {
+  const queued: Record<string, number> = {};
+  for (const provider of params.providers) {
+    const ids = await selectSweepCandidates(db, provider, params.limits);
+    let n = 0;
+    // A payment already waiting for a check is not queued twice (the verify queue's policy).
+    for (const id of ids) if (await sendJob(verifyQueue, { id, cause: 'sweep' })) n++;
+    queued[provider] = n;
+  }
+  return { queued };
+}

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { transactions, type Verification } from '@/db/schema';
 import { recordAudit, type AuditEntry } from '@/lib/audit/record';
-import { logError, logWarn } from '@/lib/log';
+import { logError } from '@/lib/log';
 import { isProviderError, type Providers } from '@/lib/providers/types';
 import { scrubbedText, truncate } from '@/lib/text';
 import { env } from '@/lib/env';
@@ -270,14 +270,4 @@ export async function selectForReconcile(db: Db, params: { since: Date; limit: n
     .orderBy(desc(transactions.txnAt), desc(transactions.id))
     .limit(params.limit);
   return rows.map((r) => r.id);
-}
-
-/** After an accepted notification (scheduled with Next's `after()`): never throws, only logs. */
-export async function verifyQuietly(db: () => Promise<Db>, providers: () => StatusProviders, id: number): Promise<void> {
-  try {
-    const result = await verifyTransaction(await db(), providers(), { id });
-    if (result?.verification === 'mismatch') logWarn(`[verify] payment ${id}: ${result.detail}`);
-  } catch (err) {
-    logError(`[verify] payment ${id}: the status check could not be recorded:`, err);
-  }
 }
