@@ -33,6 +33,11 @@ export const deliveries = pgTable(
     index('deliveries_outcome_received_at_idx').on(t.outcome, t.receivedAt, t.id),
     index('deliveries_transaction_idx').on(t.provider, t.transactionId),
     index('deliveries_event_idx').on(t.eventId),
+    // Alerts (lib/alerts/rules.ts): a provider's last notification, its traffic on earlier days and
+    // its refusals in the last minutes, each one index range whatever the other provider sends.
+    index('deliveries_provider_outcome_received_at_idx').on(t.provider, t.outcome, t.receivedAt),
+    // Alerts: status conflicts in the last hour, a few rows among millions.
+    index('deliveries_conflict_received_at_idx').on(t.receivedAt).where(sql`${t.effect} = 'conflict'`),
   ],
 );
 

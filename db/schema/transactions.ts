@@ -72,6 +72,8 @@ export const transactions = pgTable(
     index('transactions_bank_transaction_id_idx').on(t.bankTransactionId),
     // Name fragments (3+ characters) search through trigrams: needs the pg_trgm extension.
     index('transactions_cardholder_name_trgm_idx').using('gin', sql`${t.cardholderName} gin_trgm_ops`),
+    // Alerts (lib/alerts/rules.ts): provider-check mismatches in the last hour.
+    index('transactions_mismatch_verified_at_idx').on(t.verifiedAt).where(sql`${t.verification} = 'mismatch'`),
     index('transactions_flagged_txn_at_idx').on(t.txnAt, t.id).where(sql`cardinality(${t.flags}) > 0`),
   ],
 );
