@@ -29,7 +29,7 @@ describe.runIf(await postgresReachable())('jobs_failing against pg-boss 10 on po
     await boss.send('payments.verify', { i: 0 }, { retryLimit: 3 });
     for (const name of ['alerts.deliver', 'payments.verify']) {
       const jobs = await boss.fetch(name, { batchSize: 10 });
-      await boss.fail(name, jobs.map((j) => j.id), { message: 'receiver down' });
+      for (const job of jobs) await boss.fail(name, job.id, { message: 'receiver down' });
     }
     const now = new Date(Date.now() + 1000);
     const measured = await rules[0].measure(t.handle.db, { now, config: testConfig() });
