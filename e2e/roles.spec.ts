@@ -10,6 +10,7 @@ const PAGES: { path: string; allowed: Role[]; heading: RegExp }[] = [
   { path: '/deliveries', allowed: ['admin'], heading: /deliveries/i },
   { path: '/audit', allowed: ['admin', 'finance'], heading: /audit/i },
   { path: '/admin/users', allowed: ['admin'], heading: /users/i },
+  { path: '/alerts', allowed: ['admin', 'finance'], heading: /alerts/i },
 ];
 
 for (const role of ROLES) {
@@ -35,7 +36,11 @@ for (const role of ROLES) {
       await page.goto('/payments');
       const nav = page.getByRole('navigation', { name: 'Main' });
       const labels = await nav.getByRole('link').allTextContents();
-      const expected = { admin: ['Payments', 'Finance', 'Deliveries', 'Audit log', 'Users'], finance: ['Payments', 'Finance', 'Audit log'], support: ['Payments'] }[role];
+      const expected = {
+        admin: ['Payments', 'Finance', 'Deliveries', 'Audit log', 'Alerts', 'Users'],
+        finance: ['Payments', 'Finance', 'Audit log', 'Alerts'],
+        support: ['Payments'],
+      }[role];
       expect(labels).toEqual(expected);
     });
 

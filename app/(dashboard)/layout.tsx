@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { requireUser } from '@/lib/auth/guards';
 import { can, type Permission } from '@/lib/auth/permissions';
+import { AlertBanner } from './_components/alert-banner';
 import { signOutAction } from './actions';
 
 const NAV: { href: string; label: string; permission: Permission }[] = [
@@ -8,6 +9,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/finance', label: 'Finance', permission: 'finance.read' },
   { href: '/deliveries', label: 'Deliveries', permission: 'deliveries.read' },
   { href: '/audit', label: 'Audit log', permission: 'audit.read' },
+  { href: '/alerts', label: 'Alerts', permission: 'alerts.read' },
   { href: '/admin/users', label: 'Users', permission: 'users.manage' },
 ];
 
@@ -40,6 +42,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </div>
         </div>
       </header>
+      <AlertBanner role={user.role} />
       <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
     </div>
   );

@@ -11,6 +11,8 @@ const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: bo
   'deliveries.read': { admin: true, finance: false, support: false },
   'audit.read': { admin: true, finance: true, support: false },
   'users.manage': { admin: true, finance: false, support: false },
+  'alerts.read': { admin: true, finance: true, support: false },
+  'alerts.read_all': { admin: true, finance: false, support: false },
 };
 
 describe('permission matrix', () => {

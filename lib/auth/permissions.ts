@@ -12,6 +12,10 @@ export const PERMISSIONS = {
   'deliveries.read': ['admin'],
   'audit.read': ['finance', 'admin'],
   'users.manage': ['admin'],
+  // Alerts: finance sees the money ones (success rate, payments the provider contradicts), which
+  // it acts on; every alert, operational ones included (webhooks, jobs, OTP limits), is for admins.
+  'alerts.read': ['finance', 'admin'],
+  'alerts.read_all': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
