@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { json, type Route, type SandboxReply, type SandboxRequest } from './http';
 import { ENDPOINTS, FAULT_MODES, SANDBOX_PROVIDERS, type Endpoint, type Fault, type SandboxProvider, type SandboxState, type SandboxTxn, type TxnPatch } from './state';
+import { Traffic, TRAFFIC_MODES, type TrafficSettings, type TrafficStats } from './traffic';
 import { postEnkashNotify, postJuspayWebhook, type Delivered } from './webhooks';
 
 /** What tests and people can change in a running simulator: in process (`control`) or over HTTP under /__sandbox. */
@@ -16,6 +17,11 @@ export interface SandboxControl {
   reset(): void;
   sendEnkashNotify(options: { url?: string; key?: string; payload?: Record<string, unknown> }): Promise<Delivered>;
   sendJuspayWebhook(options: { url?: string; username: string; password: string; event?: Record<string, unknown> }): Promise<Delivered>;
+  /** Steady Enkash notify traffic (sandbox/traffic.ts): start, stop, or make it bad. */
+  setTraffic(patch: Partial<TrafficSettings>): TrafficStats;
+  traffic(): TrafficStats;
+  /** Sends `count` notifications in the current traffic mode now; their HTTP statuses. */
+  sendTraffic(count: number): Promise<number[]>;
 }
 
 export function createControl(state: SandboxState, payopsUrl: string | undefined): SandboxControl {
@@ -24,6 +30,7 @@ export function createControl(state: SandboxState, payopsUrl: string | undefined
     if (!payopsUrl) throw new ControlError('url is required (the simulator was started without a PayOps URL)');
     return `${payopsUrl.replace(/\/+$/, '')}${path}`;
   };
+  const traffic = new Traffic(state, () => target(undefined, '/api/webhooks/enkash/notify'));
   return {
     setFault: (endpoint, fault) => state.setFault(endpoint, fault),
     clearFaults: () => state.clearFaults(),
@@ -32,9 +39,19 @@ export function createControl(state: SandboxState, payopsUrl: string | undefined
     counts: () => ({ ...state.counts }),
     revokeTokens: () => state.revokeTokens(),
     issuedTokens: () => state.issuedTokens(),
-    reset: () => state.reset(),
+    reset: () => {
+      traffic.stop();
+      state.reset();
+    },
     sendEnkashNotify: (o) => postEnkashNotify(state, { ...o, url: target(o.url, '/api/webhooks/enkash/notify') }),
     sendJuspayWebhook: (o) => postJuspayWebhook({ ...o, url: target(o.url, '/api/webhooks/juspay') }),
+    setTraffic: (patch) => {
+      // Fails now, not on the first tick, when there is nowhere to send.
+      if (!patch.url && patch.mode !== 'stopped') target(undefined, '/');
+      return traffic.set(patch);
+    },
+    traffic: () => traffic.stats(),
+    sendTraffic: (count) => traffic.burst(count),
   };
 }
 
@@ -65,6 +82,14 @@ const txnSchema = z.object({
 });
 
 const enkashNotifySchema = z.object({ url: httpUrl.optional(), key: z.string().optional(), payload: object.optional() });
+const trafficSchema = z.object({
+  mode: z.enum(TRAFFIC_MODES).optional(),
+  perMinute: z.number().int().min(0).max(6000).optional(),
+  key: z.string().optional(),
+  url: httpUrl.optional(),
+  failShare: z.number().min(0).max(1).optional(),
+});
+const burstSchema = z.object({ count: z.number().int().min(1).max(1000) });
 const juspaySendSchema = z.object({ url: httpUrl.optional(), username: z.string(), password: z.string(), event: object.optional() });
 
 /** Parses the body with `schema`, runs `fn`; bad input is a 400, an unreachable PayOps a 502. */
@@ -122,6 +147,13 @@ export function controlRoutes(control: SandboxControl): Route[] {
       method: 'POST',
       path: '/__sandbox/send/enkash-notify',
       handle: withBody(enkashNotifySchema, async (o) => json(200, await control.sendEnkashNotify(o))),
+    },
+    { method: 'GET', path: '/__sandbox/traffic', handle: () => json(200, control.traffic()) },
+    { method: 'POST', path: '/__sandbox/traffic', handle: withBody(trafficSchema, (patch) => json(200, control.setTraffic(patch))) },
+    {
+      method: 'POST',
+      path: '/__sandbox/traffic/burst',
+      handle: withBody(burstSchema, async ({ count }) => json(200, { statuses: await control.sendTraffic(count) })),
     },
     {
       method: 'POST',

@@ -66,6 +66,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     control,
     close: () =>
       new Promise<void>((resolve) => {
+        control.setTraffic({ mode: 'stopped' });
         server.close(() => resolve());
         // Requests held open by a 'timeout' fault would otherwise keep the server alive.
         server.closeAllConnections();
