@@ -59,8 +59,8 @@ describe('alert messages', () => {
   });
 
   it('formats durations for people', () => {
-    expect([1, 59_000, 60_000, 61_000, 83 * 60_000, 120 * 60_000, 26 * 3_600_000, 48 * 3_600_000].map(formatDuration)).toEqual([
-      '1 min', '1 min', '1 min', '2 min', '1 h 23 min', '2 h', '1 d 2 h', '2 d',
+    expect([1, 59_000, 60_000, 89_000, 91_000, 83 * 60_000, 120 * 60_000, 26 * 3_600_000, 48 * 3_600_000].map(formatDuration)).toEqual([
+      '1 min', '1 min', '1 min', '1 min', '2 min', '1 h 23 min', '2 h', '1 d 2 h', '2 d',
     ]);
   });
 

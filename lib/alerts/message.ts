@@ -39,9 +39,9 @@ export function slackEscape(s: string): string {
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** 45 s → "1 min", 83 min → "1 h 23 min", 26 h → "1 d 2 h". Minutes rounded up, never "0 min". */
+/** 45 s → "1 min", 83 min → "1 h 23 min", 26 h → "1 d 2 h". To the nearest minute, never "0 min". */
 export function formatDuration(ms: number): string {
-  const totalMinutes = Math.max(1, Math.ceil(ms / 60_000));
+  const totalMinutes = Math.max(1, Math.round(ms / 60_000));
   const days = Math.floor(totalMinutes / 1440);
   const hours = Math.floor((totalMinutes % 1440) / 60);
   const mins = totalMinutes % 60;

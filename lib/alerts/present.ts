@@ -31,8 +31,14 @@ const LABELS: Record<string, string> = {
 const PERCENT = new Set(['share', 'rate', 'baselineRate', 'drop']);
 const MINUTES = new Set(['windowMinutes', 'minutesSilent']);
 
+const ORDER = Object.keys(LABELS);
+
+/** The numbers labelled, in the order above (jsonb keeps keys in its own order, not the rule's). */
 export function describeNumbers(numbers: AlertNumbers): { label: string; value: string }[] {
-  return Object.entries(numbers).map(([key, v]) => ({ label: LABELS[key] ?? key, value: formatValue(key, v) }));
+  const rank = (key: string) => (ORDER.includes(key) ? ORDER.indexOf(key) : ORDER.length);
+  return Object.entries(numbers)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([key, v]) => ({ label: LABELS[key] ?? key, value: formatValue(key, v) }));
 }
 
 function formatValue(key: string, v: number | string | null): string {

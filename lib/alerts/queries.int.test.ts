@@ -68,12 +68,13 @@ describe.each(await testDatabaseKinds())('alert queries on $kind', ({ create }) 
   });
 
   it('says the numbers and the message state in words', () => {
-    expect(describeNumbers({ windowMinutes: 5, share: 0.25, lastNotificationAt: '2026-11-20T06:10:00.000Z', busyDays: 6, rate: null })).toEqual([
+    expect(describeNumbers({ rate: null, share: 0.25, busyDays: 6, windowMinutes: 5, lastNotificationAt: '2026-11-20T06:10:00.000Z', extra: 1 })).toEqual([
       { label: 'Window', value: '5 min' },
-      { label: 'Refused share', value: '25%' },
       { label: 'Last notification', value: '20 Nov 2026, 11:40:00 IST' },
       { label: 'Busy days of the last 7', value: '6' },
+      { label: 'Refused share', value: '25%' },
       { label: 'Success rate', value: '—' },
+      { label: 'extra', value: '1' },
     ]);
     expect(deliveryText({ transition: 'opened', state: 'delivered', attempts: 2, deliveredAt: at(10), lastError: null })).toBe(
       'Opening message: delivered 20 Nov 2026, 11:40:00 IST (attempt 2)',

@@ -20,7 +20,8 @@ export async function AlertBanner({ role }: { role: Role }) {
   const critical = summary.critical > 0;
   const more = summary.count - summary.titles.length;
   return (
-    <div role="alert" className={`border-b ${critical ? 'border-red-200 bg-red-50 text-red-900' : 'border-amber-200 bg-amber-50 text-amber-900'}`}>
+    // A landmark, not role="alert": it is on every page while open, and would be announced on each.
+    <aside aria-label="Open alerts" className={`border-b ${critical ? 'border-red-200 bg-red-50 text-red-900' : 'border-amber-200 bg-amber-50 text-amber-900'}`}>
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1 px-6 py-2 text-sm">
         <span className="font-semibold">
           {summary.count === 1 ? '1 alert open' : `${summary.count} alerts open`}
@@ -34,6 +35,6 @@ export async function AlertBanner({ role }: { role: Role }) {
           See alerts
         </Link>
       </div>
-    </div>
+    </aside>
   );
 }

@@ -34,6 +34,7 @@ function Numbers({ numbers, label }: { numbers: AlertRow['numbers']; label: stri
 }
 
 function Messages({ alert }: { alert: AlertRow }) {
+  if (alert.deliveries.length === 0) return <p className="text-xs text-slate-400">No message recorded.</p>;
   return (
     <ul className="space-y-0.5 text-xs text-slate-600">
       {alert.deliveries.map((d) => (
