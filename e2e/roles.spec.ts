@@ -11,6 +11,7 @@ const PAGES: { path: string; allowed: Role[]; heading: RegExp }[] = [
   { path: '/audit', allowed: ['admin', 'finance'], heading: /audit/i },
   { path: '/admin/users', allowed: ['admin'], heading: /users/i },
   { path: '/operations', allowed: ['admin'], heading: /operations/i },
+  { path: '/alerts', allowed: ['admin', 'finance'], heading: /alerts/i },
 ];
 
 for (const role of ROLES) {
@@ -36,7 +37,11 @@ for (const role of ROLES) {
       await page.goto('/payments');
       const nav = page.getByRole('navigation', { name: 'Main' });
       const labels = await nav.getByRole('link').allTextContents();
-      const expected = { admin: ['Payments', 'Finance', 'Deliveries', 'Audit log', 'Users'], finance: ['Payments', 'Finance', 'Audit log'], support: ['Payments'] }[role];
+      const expected = {
+        admin: ['Payments', 'Finance', 'Deliveries', 'Audit log', 'Alerts', 'Users'],
+        finance: ['Payments', 'Finance', 'Audit log', 'Alerts'],
+        support: ['Payments'],
+      }[role];
       expect(labels).toEqual(expected);
     });
 

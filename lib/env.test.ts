@@ -27,6 +27,19 @@ describe('configuration', () => {
     expect(startupWarnings(parseEnv({ ...real, JUSPAY_WEBHOOK_USERNAME: 'u', JUSPAY_WEBHOOK_PASSWORD: 'p' })).join(' ')).not.toMatch(/JUSPAY/);
   });
 
+  it('refuses to start on a real database with an alert webhook but no secret to sign it', () => {
+    const real = { DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's', AUTH_SECRET: 'a' };
+    expect(startupProblems(parseEnv({ ...real, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x' }))).toEqual([
+      expect.stringContaining('ALERT_WEBHOOK_SECRET is not set'),
+    ]);
+    expect(startupProblems(parseEnv({ ...real, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x', ALERT_WEBHOOK_SECRET: 'k' }))).toEqual([]);
+    expect(startupProblems(parseEnv(real))).toEqual([]);
+    expect(startupWarnings(parseEnv({ ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/x' })).join(' ')).toMatch(/UNSIGNED/);
+    expect(() => parseEnv({ ALERT_WEBHOOK_URL: 'ftp://x' })).toThrow(/ALERT_WEBHOOK_URL/);
+    expect(() => parseEnv({ ALERT_REFUSED_SHARE: '0' })).toThrow(/ALERT_REFUSED_SHARE/);
+    expect(parseEnv({}).ALERT_SILENCE_MINUTES).toBe(15);
+  });
+
   it('says which variable is wrong', () => {
     expect(() => parseEnv({ DATABASE_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_TIMEOUT_MS/);
   });

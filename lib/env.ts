@@ -69,6 +69,23 @@ const envSchema = z.object({
   STUCK_AFTER_MINUTES: z.coerce.number().int().min(5).max(30 * 24 * 60).default(60),
   // Delivery bodies and event payloads (personal data) are removed after this many days.
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  // Alerts (lib/alerts/): where they are posted, how they are signed, and when each rule trips.
+  ALERT_WEBHOOK_URL: optionalUrl,
+  ALERT_WEBHOOK_SECRET: optionalText,
+  ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // The address staff reach PayOps at, for the link in alert messages (none without it).
+  PAYOPS_PUBLIC_URL: optionalUrl,
+  ALERT_SILENCE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  ALERT_SILENCE_MIN_EXPECTED: z.coerce.number().int().min(1).max(1000).default(5),
+  ALERT_REFUSED_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  ALERT_REFUSED_SHARE: z.coerce.number().gt(0).max(1).default(0.2),
+  ALERT_REFUSED_MIN_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(5),
+  ALERT_MISMATCH_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(5),
+  ALERT_SUCCESS_RATE_DROP: z.coerce.number().gt(0).max(1).default(0.2),
+  ALERT_SUCCESS_RATE_MIN_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  ALERT_OTP_REFUSALS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  ALERT_JOB_FAILURES_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(3),
+  ALERT_RESOLVE_AFTER_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(5),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -109,6 +126,13 @@ export function startupProblems(e: Env): string[] {
         'staff sessions, and every instance must share it. Generate one with `openssl rand -base64 32`.',
     );
   }
+  if (e.DATABASE_URL && e.ALERT_WEBHOOK_URL && !e.ALERT_WEBHOOK_SECRET) {
+    problems.push(
+      'ALERT_WEBHOOK_SECRET is not set while ALERT_WEBHOOK_URL is. With DATABASE_URL set PayOps refuses to start ' +
+        'without it: the receiver could not tell PayOps\' alerts from anyone else\'s. Generate one with ' +
+        '`openssl rand -hex 32` and give it to the receiver.',
+    );
+  }
   return problems;
 }
 
@@ -127,6 +151,9 @@ export function startupWarnings(e: Env): string[] {
     warnings.push('JUSPAY_WEBHOOK_USERNAME / JUSPAY_WEBHOOK_PASSWORD are not set: the Juspay webhook refuses every delivery (fine if Juspay is not used).');
   } else if (juspayPairs === 0) {
     warnings.push('JUSPAY_WEBHOOK_USERNAME / JUSPAY_WEBHOOK_PASSWORD are not set: the Juspay webhook ACCEPTS UNAUTHENTICATED deliveries and marks them so.');
+  }
+  if (!e.DATABASE_URL && e.ALERT_WEBHOOK_URL && !e.ALERT_WEBHOOK_SECRET) {
+    warnings.push('ALERT_WEBHOOK_SECRET is not set: alert messages to ALERT_WEBHOOK_URL go UNSIGNED. Fine for the embedded demo only.');
   }
   if (!e.PAYOPS_API_TOKEN) {
     warnings.push('PAYOPS_API_TOKEN is not set: the /api/v1 read API refuses every request.');

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { requireUser } from '@/lib/auth/guards';
 import { can, type Permission } from '@/lib/auth/permissions';
+import { AlertBanner } from './_components/alert-banner';
 import { signOutAction } from './actions';
 
 const NAV: { href: string; label: string; permission: Permission }[] = [
@@ -9,6 +10,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/deliveries', label: 'Deliveries', permission: 'deliveries.read' },
   { href: '/audit', label: 'Audit log', permission: 'audit.read' },
   { href: '/operations', label: 'Operations', permission: 'operations.manage' },
+  { href: '/alerts', label: 'Alerts', permission: 'alerts.read' },
   { href: '/admin/users', label: 'Users', permission: 'users.manage' },
 ];
 
@@ -41,6 +43,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </div>
         </div>
       </header>
+      <AlertBanner role={user.role} />
       <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
     </div>
   );

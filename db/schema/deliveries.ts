@@ -37,6 +37,11 @@ export const deliveries = pgTable(
     index('deliveries_event_idx').on(t.eventId),
     // The retention job walks only rows still holding a body, however many were pruned before.
     index('deliveries_body_kept_idx').on(t.receivedAt).where(sql`${t.body} IS NOT NULL`),
+    // Alerts (lib/alerts/rules.ts): a provider's last notification, its traffic on earlier days and
+    // its refusals in the last minutes, each one index range whatever the other provider sends.
+    index('deliveries_provider_outcome_received_at_idx').on(t.provider, t.outcome, t.receivedAt),
+    // Alerts: status conflicts in the last hour, a few rows among millions.
+    index('deliveries_conflict_received_at_idx').on(t.receivedAt).where(sql`${t.effect} = 'conflict'`),
   ],
 );
 

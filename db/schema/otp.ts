@@ -47,6 +47,15 @@ export const OTP_OUTCOMES = [
 ] as const;
 export type OtpOutcome = (typeof OTP_OUTCOMES)[number];
 
+/** Refusals because a limit was reached (PayOps' own or the provider's): the alert counts these. */
+export const OTP_LIMIT_REFUSALS = [
+  'refused_payment_limit',
+  'refused_cooldown',
+  'refused_agent_limit',
+  'refused_global_limit',
+  'rate_limited_by_provider',
+] as const satisfies readonly OtpOutcome[];
+
 /** One row per OTP attempt, refused ones included. Never holds an OTP value. */
 export const otpAttempts = pgTable(
   'otp_attempts',
@@ -80,6 +89,9 @@ export const otpAttempts = pgTable(
     index('otp_attempts_transaction_idx').on(t.transactionId, t.id),
     // The periodic close of attempts left waiting reads only these: few rows, whatever the table's size.
     index('otp_attempts_waiting_idx').on(t.createdAt).where(sql`${t.outcome} IS NULL`),
+    // Alerts (lib/alerts/rules.ts): refusals by a limit in the last hour. The list must stay the
+    // same as OTP_LIMIT_REFUSALS, or the planner cannot use the index.
+    index('otp_attempts_limit_refusals_idx').on(t.createdAt).where(sql.raw(`outcome IN (${OTP_LIMIT_REFUSALS.map((o) => `'${o}'`).join(', ')})`)),
   ],
 );
 

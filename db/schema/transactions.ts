@@ -76,6 +76,8 @@ export const transactions = pgTable(
     index('transactions_sweep_idx')
       .on(t.provider, t.txnAt)
       .where(sql`${t.statusFamily} = 'open' OR ${t.verification} IN ('unconfirmed', 'error')`),
+    // Alerts (lib/alerts/rules.ts): provider-check mismatches in the last hour.
+    index('transactions_mismatch_verified_at_idx').on(t.verifiedAt).where(sql`${t.verification} = 'mismatch'`),
     index('transactions_flagged_txn_at_idx').on(t.txnAt, t.id).where(sql`cardinality(${t.flags}) > 0`),
   ],
 );

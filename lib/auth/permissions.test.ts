@@ -12,6 +12,8 @@ const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: bo
   'audit.read': { admin: true, finance: true, support: false },
   'users.manage': { admin: true, finance: false, support: false },
   'operations.manage': { admin: true, finance: false, support: false },
+  'alerts.read': { admin: true, finance: true, support: false },
+  'alerts.read_all': { admin: true, finance: false, support: false },
 };
 
 describe('permission matrix', () => {

@@ -14,6 +14,10 @@ export const PERMISSIONS = {
   'users.manage': ['admin'],
   // Background jobs on /operations: retry or cancel (audited).
   'operations.manage': ['admin'],
+  // Alerts: finance sees the money ones (success rate, payments the provider contradicts), which
+  // it acts on; every alert, operational ones included (webhooks, jobs, OTP limits), is for admins.
+  'alerts.read': ['finance', 'admin'],
+  'alerts.read_all': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
