@@ -1,3 +1,4 @@
+import { alertDeliverQueue, alertEvaluateQueue } from '@/lib/alerts/jobs';
 import { otpSweepQueue } from '@/lib/otp/sweep';
 import { sweepQueue } from '@/lib/payments/sweep';
 import { verifyQueue } from '@/lib/payments/verify-job';
@@ -5,7 +6,7 @@ import { retentionQueue } from '@/lib/retention/prune';
 import type { QueueDef } from './queue';
 
 /** Every queue PayOps runs. A new background task: define its queue beside its noun, list it here. */
-export const ALL_QUEUES: readonly QueueDef<any>[] = [verifyQueue, sweepQueue, otpSweepQueue, retentionQueue];
+export const ALL_QUEUES: readonly QueueDef<any>[] = [verifyQueue, sweepQueue, alertEvaluateQueue, alertDeliverQueue, otpSweepQueue, retentionQueue];
 
 export function queueByName(name: string): QueueDef<any> | undefined {
   return ALL_QUEUES.find((q) => q.name === name);
