@@ -61,13 +61,29 @@ describe.each(await testDatabaseKinds())('alert rules on $kind', ({ create }) =>
       expect(await evaluate('provider_silent')).toEqual([]);
 
       await clearAlertData(db());
-      // Busy on only 3 of 7 days, or too few on each: silence here is normal.
+      // Busy on only 3 of 7 days (on a deployment older than that), or too few on each: silence here is normal.
       await usualTraffic({ days: 3, perDay: 6 });
+      await addDeliveries(db(), { count: 1, from: ago(6 * DAY + 3 * 60 * MINUTE), to: ago(6 * DAY + 3 * 60 * MINUTE) });
       expect(await evaluate('provider_silent')).toEqual([]);
       await clearAlertData(db());
       await usualTraffic({ days: 7, perDay: 4 });
       expect(await evaluate('provider_silent')).toEqual([]);
       expect(await allAlerts()).toEqual([]);
+    });
+
+    it('on a deployment younger than 4 days, opens when steady traffic stops, and holds when it was sparse', async () => {
+      // Two days old: no week to compare the hour with. Steady until 20 minutes ago, then nothing.
+      await addDeliveries(db(), { count: 1, from: ago(2 * DAY), to: ago(2 * DAY) });
+      await addDeliveries(db(), { count: 30, from: ago(80 * MINUTE), to: ago(20 * MINUTE) });
+      const [opened] = await evaluate('provider_silent');
+      expect(opened.transition).toBe('opened');
+      const [alert] = await allAlerts();
+      expect(alert.summary).toBe('No notification accepted for 22 minutes; the 60 minutes before brought 5 or more (less than 4 days of history to compare the same hour with).');
+
+      await clearAlertData(db());
+      await addDeliveries(db(), { count: 1, from: ago(2 * DAY), to: ago(2 * DAY) });
+      await addDeliveries(db(), { count: 2, from: ago(70 * MINUTE), to: ago(20 * MINUTE) });
+      expect(await evaluate('provider_silent')).toEqual([]);
     });
 
     it('resolves when notifications arrive again', async () => {

@@ -88,12 +88,18 @@ type SilenceNumbers = {
   lastNotificationAt: string | null;
   busyDays: number;
   minExpected: number;
+  /** Days since the provider's first notification (a young deployment has no week to compare with). */
+  historyDays?: number;
+  /** Notifications in the 4 windows before it went quiet. */
+  before?: number;
 };
 
 /**
  * A provider stopped sending: no accepted (or duplicate) notification for `silenceMinutes`, while on
  * at least 4 of the last 7 days the same minutes of the day brought `silenceMinExpected` or more.
- * A provider that is quiet at this hour anyway never trips it. Index: deliveries (provider,
+ * A provider that is quiet at this hour anyway never trips it. A deployment (or demo) with less than
+ * 4 days of history has no week to compare with: there a provider that brought `silenceMinExpected`
+ * or more in the 4 windows before it went quiet trips it instead. Index: deliveries (provider,
  * outcome, received_at) — one descent for the last notification, at most `silenceMinExpected`
  * entries per earlier day.
  */
@@ -126,8 +132,24 @@ const providerSilent = defineRule<SilenceNumbers>({
                             LIMIT ${config.silenceMinExpected}::int) x) >= ${config.silenceMinExpected}::int) AS busy_days
             FROM ${providers()}`,
     );
+    // Only for a provider with less than BUSY_DAYS_NEEDED days of history: its traffic just before the silence.
+    const young = await queryRows<{ key: string; first_at: string | Date | null; before: number }>(
+      db,
+      sql`SELECT p.provider AS key,
+                 (SELECT min(d.received_at) FROM deliveries d WHERE d.provider = p.provider AND d.outcome = 'accepted') AS first_at,
+                 (SELECT count(*)::int FROM (
+                    SELECT 1 FROM deliveries d
+                     WHERE d.provider = p.provider AND d.outcome IN ('accepted', 'duplicate')
+                       AND d.received_at <= ${at}
+                       AND d.received_at > (SELECT max(e.received_at) FROM deliveries e
+                                             WHERE e.provider = p.provider AND e.outcome = 'accepted' AND e.received_at <= ${at}) - 4 * ${window}
+                     LIMIT ${config.silenceMinExpected}::int) x) AS before
+            FROM ${providers()}`,
+    );
     return rows.map((r) => {
       const last = r.last_at === null ? null : new Date(r.last_at);
+      const y = young.find((x) => x.key === r.key);
+      const historyDays = y?.first_at ? Math.floor((now.getTime() - new Date(y.first_at).getTime()) / 86_400_000) : 0;
       return {
         key: r.key,
         windowMinutes: config.silenceMinutes,
@@ -135,6 +157,7 @@ const providerSilent = defineRule<SilenceNumbers>({
         lastNotificationAt: last?.toISOString() ?? null,
         busyDays: Number(r.busy_days),
         minExpected: config.silenceMinExpected,
+        ...(historyDays < BUSY_DAYS_NEEDED ? { historyDays, before: Number(y?.before ?? 0) } : {}),
       };
     });
   },
@@ -142,12 +165,16 @@ const providerSilent = defineRule<SilenceNumbers>({
     const silent = n.minutesSilent === null || n.minutesSilent >= config.silenceMinutes;
     if (!silent) return 'ok';
     // Silent, but not at a time it is usually busy: keep an open alert, open none.
-    return n.busyDays >= BUSY_DAYS_NEEDED ? 'firing' : 'hold';
+    if (n.busyDays >= BUSY_DAYS_NEEDED) return 'firing';
+    return n.historyDays !== undefined && (n.before ?? 0) >= n.minExpected ? 'firing' : 'hold';
   },
   summary(n) {
     const silence = n.minutesSilent === null ? 'No notification accepted in the records' : `No notification accepted for ${plural(n.minutesSilent, 'minute')}`;
     if (n.minutesSilent !== null && n.minutesSilent < n.windowMinutes) {
       return `Notifications arrive again (the last ${plural(n.minutesSilent, 'minute')} ago).`;
+    }
+    if (n.historyDays !== undefined && n.busyDays < BUSY_DAYS_NEEDED) {
+      return `${silence}; the ${4 * n.windowMinutes} minutes before brought ${n.before ?? 0}${(n.before ?? 0) >= n.minExpected ? ' or more' : ''} (less than ${BUSY_DAYS_NEEDED} days of history to compare the same hour with).`;
     }
     return `${silence}; on ${n.busyDays} of the last ${BASELINE_DAYS} days the same ${n.windowMinutes} minutes brought ${n.minExpected} or more.`;
   },
