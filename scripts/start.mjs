@@ -68,7 +68,10 @@ function startSandbox() {
   });
   console.log(`[payops] providers are SIMULATED: Enkash, Enkash Wallet and Juspay calls go to the provider simulator at ${base}`);
   if (traffic === '1') {
+    // A demo's traffic is a trickle: "no notifications" after 3 quiet minutes, not 15, so pausing it shows the alert soon.
+    env.ALERT_SILENCE_MINUTES ??= '3';
     console.log('[payops] the simulator sends a demo payment notification every 20–60 s: `npm run sandbox -- traffic pause|resume|bad` (sandbox/README.md)');
+    console.log(`[payops] pause it (\`npm run sandbox -- traffic pause\`) and within ${env.ALERT_SILENCE_MINUTES} minutes an alert opens on /alerts (admin); resume it and the alert resolves`);
   }
   child.on('exit', (code, signal) => {
     if (!stopping) console.error(`[payops] the provider simulator stopped (${signal ?? `exit ${code}`}): OTP actions will fail until restart`);
