@@ -11,6 +11,9 @@ const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: bo
   'deliveries.read': { admin: true, finance: false, support: false },
   'audit.read': { admin: true, finance: true, support: false },
   'users.manage': { admin: true, finance: false, support: false },
+  'views.save': { admin: true, finance: true, support: true },
+  'views.share': { admin: true, finance: true, support: true },
+  'views.manage': { admin: true, finance: false, support: false },
 };
 
 describe('permission matrix', () => {

@@ -12,6 +12,11 @@ export const PERMISSIONS = {
   'deliveries.read': ['admin'],
   'audit.read': ['finance', 'admin'],
   'users.manage': ['admin'],
+  // Saved views of the payments list: keep one's own, share them with everyone who reads payments;
+  // admins may also delete a view someone else shared.
+  'views.save': ['finance', 'support', 'admin'],
+  'views.share': ['finance', 'support', 'admin'],
+  'views.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
