@@ -49,6 +49,9 @@ export function Select({
 }) {
   const id = useId();
   const toRadix = (v: string | undefined) => (v === undefined ? undefined : v === '' ? (any ? ANY : '') : v);
+  // The chosen option's words, rendered on the server too (Radix fills the value only once its list mounts).
+  const chosen = value ?? defaultValue;
+  const chosenLabel = chosen === undefined ? undefined : chosen === '' ? any : options.find((o) => o.value === chosen)?.label;
   return (
     <div className={className}>
       <label id={`${id}-label`} htmlFor={`${id}-trigger`} className={hideLabel ? 'sr-only' : LABEL}>
@@ -68,7 +71,7 @@ export function Select({
           className={`${hideLabel ? '' : 'mt-1'} flex w-full items-center justify-between gap-2 rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-left text-sm text-slate-900 shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:cursor-not-allowed disabled:bg-slate-50 data-[placeholder]:text-slate-500 ${triggerClassName}`}
         >
           <span className="truncate">
-            <RadixSelect.Value placeholder={placeholder} />
+            <RadixSelect.Value placeholder={placeholder}>{chosenLabel}</RadixSelect.Value>
           </span>
           <RadixSelect.Icon className="shrink-0 text-slate-500">
             <svg aria-hidden viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.75">

@@ -53,6 +53,8 @@ export function PaymentFilters({
   const [synced, setSynced] = useState(urlKey);
   const [form, setForm] = useState<FilterValues>(values);
   const [amountError, setAmountError] = useState<string | null>(null);
+  // On a phone the filters fold away under one button; the chips below still show those in force.
+  const [open, setOpen] = useState(false);
   if (synced !== urlKey) {
     setSynced(urlKey);
     setForm(values);
@@ -125,7 +127,11 @@ export function PaymentFilters({
         >
           Clear
         </a>
+        <button type="button" aria-expanded={open} aria-controls="payment-filter-fields" onClick={() => setOpen(!open)} className={`${BUTTON.secondary} py-2 sm:hidden`}>
+          Filters {open ? '▴' : '▾'}
+        </button>
       </div>
+      <div id="payment-filter-fields" className={`space-y-3 ${open ? '' : 'max-sm:hidden'}`}>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <Select label="Status" options={statuses} any="Any status" value={form.status ?? ''} onValueChange={(v) => apply({ status: v })} />
         <Select label="Payment mode" options={modes} any="Any mode" value={form.paymentMode ?? ''} onValueChange={(v) => apply({ paymentMode: v })} />
@@ -245,6 +251,7 @@ export function PaymentFilters({
           />
           Only flagged (needs review)
         </label>
+      </div>
       </div>
     </form>
   );

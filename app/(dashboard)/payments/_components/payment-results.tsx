@@ -43,7 +43,7 @@ export async function PaymentResults({ query, kept }: { query: TransactionQuery;
         <RowLinks className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
           <table className="w-full text-sm max-lg:block lg:table-fixed">
             <colgroup className="max-lg:hidden">
-              <col className="w-28" />
+              <col className="w-36" />
               <col />
               <col className="w-44" />
               <col className="w-32" />
@@ -109,9 +109,11 @@ function PaymentRow({ t }: { t: Transaction }) {
         ) : (
           <div className="text-xs text-slate-600">No name given</div>
         )}
-        <div className="text-xs text-slate-600 max-lg:hidden">
-          <CardLabel scheme={t.cardScheme} last4={t.cardLast4} />
-        </div>
+        {(t.cardScheme || t.cardLast4) && (
+          <div className="text-xs text-slate-600 max-lg:hidden">
+            <CardLabel scheme={t.cardScheme} last4={t.cardLast4} />
+          </div>
+        )}
       </td>
       <td className={`${cell} text-xs text-slate-700 max-lg:col-start-2 max-lg:row-start-3 max-lg:text-right`}>
         <Mode mode={t.paymentMode} />

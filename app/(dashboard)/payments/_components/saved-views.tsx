@@ -110,7 +110,7 @@ export function SavedViews({ views, canShare, canManageShared }: { views: ViewLi
           setSaving(false);
         }}
       />
-      <p role="status" data-testid="views-status" className={`w-full text-sm ${status?.ok === false ? 'text-red-700' : 'text-emerald-700'} ${status ? '' : 'sr-only'}`}>
+      <p role="status" data-testid="views-status" className={status ? `w-full text-sm ${status.ok ? 'text-emerald-700' : 'text-red-700'}` : 'sr-only'}>
         {status?.message ?? ''}
       </p>
     </div>
