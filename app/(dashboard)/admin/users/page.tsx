@@ -26,7 +26,7 @@ export default async function UsersPage() {
           const self = u.id === me.id;
           return (
             <tr key={u.id} id={`user-${u.id}`} data-testid="user-row" className={u.active ? '' : 'bg-slate-50 text-slate-600'}>
-              <Cell label="Email" className="break-all px-3 py-2 font-medium">
+              <Cell label="Email" className="px-3 py-2 font-medium [overflow-wrap:anywhere]">
                 {u.email}
                 {self && <span className="ml-1 text-xs font-normal text-slate-600">(you)</span>}
               </Cell>

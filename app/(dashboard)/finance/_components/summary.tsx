@@ -6,7 +6,7 @@ import { SuccessRate } from './totals-table';
 
 /** The change against the previous period, in words and colour: "▲ 12.5% vs 1–30 Jan". */
 function Delta({ now, before, kind, period }: { now: string | number | null; before: string | number | null; kind: 'money' | 'count' | 'points'; period: string }) {
-  if (now === null || before === null) return <dd className="mt-1 text-xs text-slate-600">no comparison</dd>;
+  if (now === null || before === null) return <dd className="mt-1 text-xs text-slate-600">{before === null ? `no final payments in ${period}` : 'no comparison'}</dd>;
   let text: string;
   let up: boolean | null;
   if (kind === 'points') {
@@ -18,8 +18,9 @@ function Delta({ now, before, kind, period }: { now: string | number | null; bef
     const a = kind === 'money' ? moneyUnits(String(now)) : BigInt(now);
     const b = kind === 'money' ? moneyUnits(String(before)) : BigInt(before);
     if (b === 0n) {
-      up = a === 0n ? null : true;
-      text = a === 0n ? 'no change' : 'new (nothing before)';
+      if (a !== 0n) return <dd className="mt-1 text-xs text-slate-600">{`none in ${period}`}</dd>;
+      up = null;
+      text = 'no change';
     } else {
       const permille = Number(((a - b) * 1000n) / b);
       up = permille === 0 ? null : permille > 0;
@@ -36,9 +37,9 @@ function Delta({ now, before, kind, period }: { now: string | number | null; bef
 
 function Stat({ label, note, children, delta }: { label: string; note?: string; children: React.ReactNode; delta?: React.ReactNode }) {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm">
+    <div className="min-w-0 rounded-xl border border-slate-200 bg-white px-3 py-3 shadow-sm sm:px-4">
       <dt className="text-xs font-medium text-slate-600">{label}</dt>
-      <dd className="mt-1 text-xl font-semibold tracking-tight text-slate-900 tabular-nums">{children}</dd>
+      <dd className="mt-1 text-lg font-semibold tracking-tight text-slate-900 tabular-nums sm:text-xl">{children}</dd>
       {delta}
       {note && <dd className="mt-1 text-xs text-slate-600">{note}</dd>}
     </div>
@@ -50,7 +51,7 @@ export function Summary({ total, previous }: { total: Totals; previous: FinanceT
   const period = previous.range.days === 1 ? dayLabel(previous.range.from) : `${dayLabel(previous.range.from)} – ${dayLabel(previous.range.to)}`;
   const d = (now: string | number | null, before: string | number | null, kind: 'money' | 'count' | 'points') => <Delta now={now} before={before} kind={kind} period={period} />;
   return (
-    <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2 md:grid-cols-3 xl:grid-cols-6" aria-label="Totals of the range">
+    <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" aria-label="Totals of the range">
       <Stat label="Gross volume" note="final amount, every status" delta={d(total.gross, previous.gross, 'money')}>
         <Money value={total.gross} />
       </Stat>

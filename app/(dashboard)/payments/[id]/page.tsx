@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { CopyButton } from '@/app/_components/copy-button';
-import { CardLabel, IstTime, Money, Mode, StatusBadge } from '@/app/_components/format';
+import { CardLabel, groupIndian, IstTime, Money, Mode, StatusBadge } from '@/app/_components/format';
 import { RelativeTime } from '@/app/_components/relative-time';
 import { getDb } from '@/db/client';
 import { currentUser, requirePagePermission } from '@/lib/auth/guards';
@@ -33,7 +33,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   const detail = await paymentFor(id, can(user.role, 'payments.raw'));
   if (!detail) return { title: 'Payment not found' };
   const t = detail.transaction;
-  const amount = t.finalAmount ? ` · ₹${formatMoney(t.finalAmount, 2)}` : '';
+  const amount = t.finalAmount ? ` · ₹${groupIndian(formatMoney(t.finalAmount, 2))}` : '';
   return { title: `${t.transactionId}${amount} · ${statusLabel(t.status)}` };
 }
 
