@@ -1,12 +1,16 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
 
 /**
  * Tooltips for the server-drawn chart: any element inside with `data-tip` shows its text next to
- * the pointer. The chart stays server SVG; this adds a few lines of script, not a chart library.
+ * the pointer, and one with `data-href` opens that page when clicked. The chart stays server SVG
+ * (an image to assistive technology, with links only in the table beside it); this adds a few
+ * lines of script, not a chart library.
  */
 export function ChartTooltip({ children }: { children: React.ReactNode }) {
+  const router = useRouter();
   const box = useRef<HTMLDivElement>(null);
   const [tip, setTip] = useState<{ text: string; x: number; y: number } | null>(null);
   const move = (e: React.PointerEvent) => {
@@ -17,7 +21,16 @@ export function ChartTooltip({ children }: { children: React.ReactNode }) {
   };
   const width = box.current?.clientWidth ?? 0;
   return (
-    <div ref={box} className="relative" onPointerMove={move} onPointerLeave={() => setTip(null)}>
+    <div
+      ref={box}
+      className="relative"
+      onPointerMove={move}
+      onPointerLeave={() => setTip(null)}
+      onClick={(e) => {
+        const href = (e.target as Element).closest('[data-href]')?.getAttribute('data-href');
+        if (href) router.push(href);
+      }}
+    >
       {children}
       {tip && (
         <div

@@ -17,8 +17,8 @@ const rupees = (v: string) => `₹${groupIndian(formatMoney(v))}`;
 /**
  * Daily gross volume as bars and success rate as a line, drawn on the server as SVG. The chart's
  * name and description are plain attributes and a paragraph beside it (an SVG <title> with
- * several text parts made React's hydration fail and left the chart unnamed). Each bar opens
- * that day's payments; hovering shows the day's figures.
+ * several text parts made React's hydration fail and left the chart unnamed). A click on a bar
+ * opens that day's payments; hovering shows the day's figures.
  */
 export function VolumeChart({ days }: { days: FinanceTotals['days'] }) {
   const max = days.reduce((m, d) => (compareMoney(d.gross, m) > 0 ? d.gross : m), '0.0000');
@@ -87,8 +87,8 @@ export function VolumeChart({ days }: { days: FinanceTotals['days'] }) {
             const h = PLOT_H * shareOf(d.gross, axis.top);
             const tip = `${dayLabel(d.day, true)}\n${rupees(d.gross)} gross · ${d.count.toLocaleString('en-IN')} payments\n${rateText(d.successRate)}`;
             return (
-              // Mouse users click a bar for that day's payments; keyboard users have the same links in the day table.
-              <a key={d.day} href={`/payments?from=${d.day}&to=${d.day}`} tabIndex={-1} data-tip={tip} className="group">
+              // A click on a bar opens that day's payments (ChartTooltip); the keyboard has the same links in the day table.
+              <g key={d.day} data-href={`/payments?from=${d.day}&to=${d.day}`} data-tip={tip} className="group cursor-pointer">
                 {/* A full-height transparent target, so thin or empty days still show their tooltip. */}
                 <rect x={M.left + slot * i} y={M.top} width={slot} height={PLOT_H} fill="transparent" className="group-hover:fill-slate-100/60" />
                 {d.count > 0 && (
@@ -99,7 +99,7 @@ export function VolumeChart({ days }: { days: FinanceTotals['days'] }) {
                     {dayLabel(d.day)}
                   </text>
                 )}
-              </a>
+              </g>
             );
           })}
 

@@ -54,7 +54,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
       <Link href="/payments" prefetch={false} className="text-sm font-medium text-indigo-700 hover:underline">
         ← Payments
       </Link>
-      <header className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-label="Payment summary">
+      <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-label="Payment summary">
         <p className="text-xs font-medium uppercase tracking-wide text-slate-600">{providerLabel(t.provider)} payment</p>
         <div className="mt-1 flex min-w-0 items-center gap-1">
           <h1 className="min-w-0 break-all font-mono text-lg font-semibold tracking-tight sm:text-xl">{t.transactionId}</h1>
@@ -101,7 +101,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
             </dd>
           </div>
         </dl>
-      </header>
+      </section>
 
       <div className="grid gap-4 lg:grid-cols-3">
         <Amounts t={t} />

@@ -1,5 +1,4 @@
 // GET /payments/go?q=<any id> — opens the payment an id names (the command palette's "paste an id").
-import { NextResponse } from 'next/server';
 import { getDb } from '@/db/client';
 import { authorize } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors';
@@ -20,13 +19,16 @@ export async function GET(req: Request) {
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     // Signed out: the sign-in page, back here after. Signed in without the permission: the list answers 403.
-    const to = err.code === 'unauthorized' ? `/login?next=${encodeURIComponent(url.pathname + url.search)}` : '/payments';
-    return NextResponse.redirect(new URL(to, url), 303);
+    return seeOther(err.code === 'unauthorized' ? `/login?next=${encodeURIComponent(url.pathname + url.search)}` : '/payments');
   }
   const q = storableText((url.searchParams.get('q') ?? '').trim().slice(0, SEARCH_Q_MAX)).text;
-  const list = new URL(searchHref('/payments', { q }), url);
-  if (!q) return NextResponse.redirect(list, 303);
+  const list = searchHref('/payments', { q });
+  if (!q) return seeOther(list);
   const page = await searchTransactions(await getDb(), { q, limit: 2, matchNames: false });
   const only = page.rows.length === 1 ? page.rows[0] : null;
-  return NextResponse.redirect(only ? new URL(`/payments/${only.id}`, url) : list, 303);
+  return seeOther(only ? `/payments/${only.id}` : list);
 }
+
+// A relative Location: the server's own idea of its host (req.url) may not be the one the
+// browser used (127.0.0.1 against localhost, a proxy's name), and the session cookie follows the host.
+const seeOther = (location: string) => new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
