@@ -98,7 +98,7 @@ test.describe('finance staff', () => {
 
   test('8. words: ranges, page sizes, statuses, modes and money read as people write them', async ({ page }) => {
     await page.goto('/finance?from=2025-03-10&to=2025-03-01');
-    await expect(page.getByRole('alert')).toHaveText(
+    await expect(page.locator('main').getByRole('alert')).toHaveText(
       'The range in the address could not be shown: the start day (10 Mar 2025) is after the end day (1 Mar 2025). This is the last 30 days instead.',
     );
 
