@@ -37,7 +37,9 @@ test.describe('support agent', () => {
     await expect(results.getByText(XSS)).toBeVisible();
     await results.getByRole('link', { name: 'EKE2EXSS0001' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('EKE2EXSS0001');
-    await expect(page.getByText(XSS)).toBeVisible();
+    // Shown as text in the summary and in the card section alike.
+    await expect(page.getByText(XSS)).toHaveCount(2);
+    await expect(page.getByRole('region', { name: 'Payment summary' }).getByText(XSS)).toBeVisible();
     await expect(page.locator('img[src="x"]')).toHaveCount(0);
     await expect(page.getByText('•••• 4242').first()).toBeVisible();
     await expect(page.getByRole('region', { name: /raw/i })).toHaveCount(0);
