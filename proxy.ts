@@ -48,5 +48,6 @@ export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
 
 export const config = {
   // API routes authenticate for themselves (secret, bearer token or session) and need no CSP.
-  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico).*)'],
+  // Nor do the static files in public/ (icons, robots.txt, the web manifest): no session, no redirect.
+  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico|robots.txt|manifest.webmanifest|icon.svg|icon-192.png|icon-512.png|apple-touch-icon.png).*)'],
 };

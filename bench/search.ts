@@ -41,6 +41,18 @@ const SHAPES: { name: string; query: string }[] = [
   { name: 'status+mode+day', query: 'status=SUCCESS&paymentMode=UPI&from={day}&to={day}' },
   { name: 'status+mode+day, rare', query: 'status=CANCELLED&paymentMode=CORPORATE_CARD&from={day}&to={day}' },
   { name: 'deep page', query: 'cursor={deepCursor}' },
+  // Issue 13: ids in any case and by their beginning, amounts and words in the box, the orders.
+  { name: 'id: transactionId, lower case', query: 'q={transactionIdLower}' },
+  { name: 'id: orderId, lower case', query: 'q={orderIdLower}' },
+  { name: 'id: transactionId prefix (10)', query: 'q={transactionIdPrefix}' },
+  { name: 'id: bankTransactionId prefix (8)', query: 'q={bankPrefix}' },
+  { name: 'two letters', query: 'q=ab' },
+  { name: 'amount typed', query: 'q={amount}' },
+  { name: 'words: status:failed mode:upi', query: 'q=status%3Afailed+mode%3Aupi' },
+  { name: 'words: >5000', query: 'q=%3E5000' },
+  { name: 'sort: oldest', query: 'sort=oldest' },
+  { name: 'sort: amount desc', query: 'sort=amount_desc' },
+  { name: 'sort: amount asc, failed', query: 'sort=amount_asc&status=FAILED' },
 ];
 const DEEP_PAGES = 200;
 // Deep vs first: timed alternately, so both see the same machine; the slack absorbs noise.
@@ -185,7 +197,10 @@ async function sampleValues(pool: pg.Pool): Promise<Record<string, string>> {
   const { rows } = await pool.query<Record<string, string>>(`
     SELECT transaction_id AS "transactionId", unique_transaction_id AS "uniqueTransactionId", order_id AS "orderId",
            bank_transaction_id AS "bankTransactionId", card_last4 AS "last4", cardholder_name AS "fullName",
-           to_char(txn_at AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD') AS day
+           to_char(txn_at AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD') AS day,
+           lower(transaction_id) AS "transactionIdLower", lower(order_id) AS "orderIdLower",
+           left(lower(transaction_id), 10) AS "transactionIdPrefix", left(bank_transaction_id, 8) AS "bankPrefix",
+           to_char(final_amount, 'FM99999999999990.00') AS amount
       FROM transactions
      WHERE id >= (SELECT (min(id) + max(id)) / 2 FROM transactions)
        AND card_last4 IS NOT NULL AND cardholder_name IS NOT NULL AND unique_transaction_id IS NOT NULL AND order_id IS NOT NULL AND bank_transaction_id IS NOT NULL

@@ -1,5 +1,5 @@
 import { expect, test as setup } from '@playwright/test';
-import { account, exampleWith, NOTIFY_PATH, ROLES, storageState } from './fixtures';
+import { account, exampleWith, LONG_ID, NOTIFY_PATH, ROLES, storageState } from './fixtures';
 
 // Signs in once per role through the real form and keeps each session for the specs.
 for (const role of ROLES) {
@@ -22,6 +22,8 @@ setup('post test payments', async ({ request }) => {
     { transactionId: 'EKE2ENAME0002', cardHolderName: 'Lakshmi Subramanian', maskedCardNumber: 'XXXX XXXX XXXX 7777', paymentMode: 'DEBIT_CARD', cardScheme: 'RUPAY', amount: '0.10', surcharge: '0.20', finalAmount: '0.30' },
     { transactionId: 'EKE2EFORMULA4', cardHolderName: '=HYPERLINK("http://evil.test","x")', maskedCardNumber: 'XXXX XXXX XXXX 5151', paymentMode: 'CREDIT_CARD', cardScheme: 'MASTERCARD', amount: '10.00', finalAmount: '10.00' },
     { transactionId: 'EKE2EPEND0003', status: 'PENDING_WITH_BANK', paymentMode: 'UPI', maskedCardNumber: null, amount: '999.99', finalAmount: '999.99' },
+    // A provider's very long id, a placeholder name, four decimals and a big amount: the list must still show its Flags column.
+    { transactionId: LONG_ID, orderId: 'ORDER-WITH-A-VERY-LONG-IDENTIFIER-0123456789-ABCDEFGHIJ', cardHolderName: 'NA', paymentMode: 'PAY_LATER', maskedCardNumber: null, amount: '150000.1250', finalAmount: '150000.1250', surcharge: '0.0000', surchargeGst: '0.0000', status: 'FAILED' },
   ];
   for (const p of payments) {
     const res = await request.post(NOTIFY_PATH, { data: exampleWith({ txnDate: '2025-03-10 10:00:00', ...p }), headers: { 'content-type': 'application/json' } });

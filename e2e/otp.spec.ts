@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from '../playwright.config';
-import { storageState } from './fixtures';
+import { choose, storageState } from './fixtures';
 
 // The OTP console against the provider simulator. The cooldown is read from the page, so this
 // runs with any OTP_COOLDOWN_SECONDS (the e2e server sets a short one; 45 s only makes it slow).
@@ -17,7 +17,7 @@ async function resend(page: Page, reason: string) {
   const form = page.getByRole('form', { name: 'Resend OTP' });
   // The server is the authority on the cooldown; the button waits for the countdown to end.
   await expect(page.getByTestId('otp-cooldown')).toHaveCount(0, { timeout: 60_000 });
-  await form.getByLabel('Reason').selectOption({ label: reason });
+  await choose(form, 'Reason', reason);
   await form.getByRole('button', { name: 'Resend OTP' }).click();
   return page.getByTestId('otp-outcome');
 }
@@ -50,11 +50,23 @@ test('a support agent resends a pending Juspay OTP until the budget stops them; 
   await expect(outcome).toHaveText(/^Sent/);
   await expect(otp.getByTestId('otp-budget')).toHaveText(/3 \/ 3 sent · 0 left/);
 
-  outcome = await resend(page, 'Customer did not receive the OTP');
-  await expect(outcome).toHaveAttribute('data-outcome', 'refused_payment_limit');
-  await expect(outcome).toHaveText(/used its whole OTP budget/);
-  await expect(otp.getByTestId('otp-attempt')).toHaveCount(4);
+  // The budget is spent: Resend is no longer offered as something that could work (defect: every click was refused).
+  await expect(page.getByRole('button', { name: 'Resend OTP' })).toBeDisabled();
+  await expect(page.getByTestId('otp-budget-spent')).toHaveText(/budget is used up/);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Resend OTP' })).toBeDisabled();
+  await expect(otp.getByTestId('otp-attempt')).toHaveCount(3);
   await otp.screenshot({ path: testInfo.outputPath('otp-limit.png') });
+
+  // The checkout asking past the budget is refused, and that refusal is on record like any attempt.
+  const past = await request.post('/api/v1/otp/resend', {
+    headers: { authorization: `Bearer ${E2E.apiToken}` },
+    data: { provider: 'juspay', transactionId, challengeId: 'ch_e2e', customerId: 'cust_e2e', reason: 'checkout' },
+  });
+  expect(past.status()).toBe(429);
+  expect(await past.json()).toMatchObject({ outcome: 'refused_payment_limit' });
+  await page.reload();
+  await expect(otp.getByTestId('otp-attempt')).toHaveCount(4);
 
   // Finance: the history, no buttons; the support agent's action replayed from a finance session is refused.
   const finance = await browser.newContext({ storageState: storageState('finance') });
@@ -76,7 +88,7 @@ test('a support agent resends a pending Juspay OTP until the budget stops them; 
   await financePage.goto('/audit?action=otp.resend_requested');
   const rows = financePage.getByTestId('audit-row');
   await expect(rows.filter({ hasText: 'forbidden' })).toHaveCount(1);
-  await expect(rows.filter({ hasText: 'refused_payment_limit' }).first()).toBeVisible();
+  await expect(rows.filter({ hasText: 'Refused payment limit' }).first()).toBeVisible();
   await support.close();
   await finance.close();
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatIst, isStorableInstant, istDayRange, parseProviderTime, toIsoIst } from './time';
+import { formatIst, formatRelative, isStorableInstant, istDayRange, parseProviderTime, toIsoIst } from './time';
 
 const iso = (input: unknown) => parseProviderTime(input)?.toISOString() ?? null;
 
@@ -215,5 +215,21 @@ describe('time zone independence', () => {
     // Guard that the switch above really changed the local zone, so the loop proved something.
     process.env.TZ = 'America/New_York';
     expect(new Date('2025-06-01T12:00:00Z').getTimezoneOffset()).toBe(240);
+  });
+});
+
+describe('relative times', () => {
+  const now = new Date('2025-03-10T06:30:00Z'); // 12:00 IST
+  const ago = (ms: number) => formatRelative(new Date(now.getTime() - ms), now);
+  it('reads minutes, hours, yesterday and days, then the IST date', () => {
+    expect(ago(20_000)).toBe('just now');
+    expect(ago(3 * 60_000)).toBe('3 min ago');
+    expect(ago(5 * 3_600_000)).toBe('5 h ago');
+    expect(formatRelative(new Date('2025-03-09T08:35:00Z'), now)).toBe('yesterday, 14:05');
+    // 23:30 IST the day before: still "yesterday" by the IST calendar, not "11 h ago".
+    expect(formatRelative(new Date('2025-03-09T18:00:00Z'), now)).toBe('yesterday, 23:30');
+    expect(ago(3 * 86_400_000)).toBe('3 days ago');
+    expect(ago(8 * 86_400_000)).toBe('2 Mar 2025');
+    expect(ago(-120_000)).toBe('in 2 min');
   });
 });

@@ -128,3 +128,33 @@ function istFields(date: Date) {
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
+
+const MINUTE_MS = 60_000;
+
+/**
+ * `just now`, `3 min ago`, `5 h ago`, `yesterday, 14:05`, `3 days ago`; from a week on, the IST
+ * date (`7 Feb 2025`). Future times (a clock ahead of ours) read `in 2 min`. For people: the
+ * exact time goes beside it (formatIst).
+ */
+export function formatRelative(date: Date, now: Date = new Date()): string {
+  const diff = now.getTime() - date.getTime();
+  const ahead = diff < 0;
+  const minutes = Math.floor(Math.abs(diff) / MINUTE_MS);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return ahead ? `in ${minutes} min` : `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (ahead) return hours < 24 ? `in ${hours} h` : formatIstDate(date);
+  const t = istFields(date);
+  const dayOf = (d: Date) => Math.floor((d.getTime() + IST_OFFSET_MS) / DAY_MS);
+  const days = dayOf(now) - dayOf(date);
+  if (days === 0) return `${hours} h ago`;
+  if (days === 1) return `yesterday, ${t.hour}:${t.minute}`;
+  if (days < 7) return `${days} days ago`;
+  return formatIstDate(date);
+}
+
+/** `7 Feb 2025` (the IST date). */
+export function formatIstDate(date: Date): string {
+  const t = istFields(date);
+  return `${Number(t.day)} ${MONTHS[t.month - 1]} ${t.year}`;
+}

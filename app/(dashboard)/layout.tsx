@@ -1,50 +1,66 @@
 import Link from 'next/link';
+import { Suspense } from 'react';
+import { AccountMenu } from '@/app/_components/account-menu';
+import { CommandPalette, PaletteButton } from '@/app/_components/command-palette';
+import { NavLinks } from '@/app/_components/nav-links';
+import { TooltipProvider } from '@/app/_components/tooltip';
 import { requireUser } from '@/lib/auth/guards';
-import { can, type Permission } from '@/lib/auth/permissions';
+import { can } from '@/lib/auth/permissions';
+import { viewsFor } from './views-data';
 import { AlertBanner } from './_components/alert-banner';
 import { signOutAction } from './actions';
+import { NAV } from './nav';
 
-const NAV: { href: string; label: string; permission: Permission }[] = [
-  { href: '/payments', label: 'Payments', permission: 'payments.read' },
-  { href: '/finance', label: 'Finance', permission: 'finance.read' },
-  { href: '/deliveries', label: 'Deliveries', permission: 'deliveries.read' },
-  { href: '/audit', label: 'Audit log', permission: 'audit.read' },
-  { href: '/operations', label: 'Operations', permission: 'operations.manage' },
-  { href: '/alerts', label: 'Alerts', permission: 'alerts.read' },
-  { href: '/admin/users', label: 'Users', permission: 'users.manage' },
-];
+const SIGN_OUT_FORM = 'sign-out-form';
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
+  const pages = NAV.filter((item) => can(user.role, item.permission)).map(({ href, label }) => ({ href, label }));
+  const views = can(user.role, 'payments.read') ? await viewsFor(user.id) : [];
+  const pinned = views.filter((v) => v.pinned).map(({ id, name, query }) => ({ id, name, query }));
   return (
-    <div className="min-h-screen">
-      <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-7xl items-center gap-8 px-6 py-3">
-          <Link href="/payments" className="text-lg font-semibold tracking-tight">
-            PayOps
-          </Link>
-          <nav aria-label="Main" className="flex gap-1 text-sm">
-            {NAV.filter((item) => can(user.role, item.permission)).map((item) => (
-              <Link key={item.href} href={item.href} className="rounded-md px-3 py-1.5 font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900">
-                {item.label}
-              </Link>
-            ))}
-          </nav>
-          <div className="ml-auto flex items-center gap-3 text-sm">
-            <span className="text-slate-600" data-testid="signed-in-as">
-              {user.email}
-            </span>
-            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium uppercase tracking-wide text-slate-700">{user.role}</span>
-            <form action={signOutAction}>
-              <button type="submit" className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900">
-                Sign out
-              </button>
-            </form>
+    <TooltipProvider>
+      <div className="min-h-screen">
+        <a
+          href="#main"
+          className="sr-only rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50"
+        >
+          Skip to content
+        </a>
+        <header className="border-b border-slate-200 bg-white">
+          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2 sm:px-6">
+            <Link href="/payments" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+              <svg aria-hidden viewBox="0 0 32 32" className="size-6">
+                <rect width="32" height="32" rx="7" className="fill-indigo-600" />
+                <path d="M10 23V9h7a5 5 0 0 1 0 10h-3v4z" className="fill-white" />
+              </svg>
+              PayOps
+            </Link>
+            <div className="ml-auto flex items-center gap-2 md:order-last">
+              <PaletteButton />
+              <AccountMenu email={user.email} role={user.role} signOutFormId={SIGN_OUT_FORM} />
+              <form id={SIGN_OUT_FORM} action={signOutAction} hidden />
+            </div>
+            <div className="w-full min-w-0 md:w-auto md:flex-1">
+              <Suspense fallback={<nav aria-label="Main" className="h-8" />}>
+                <NavLinks items={pages} views={pinned} />
+              </Suspense>
+            </div>
           </div>
-        </div>
-      </header>
-      <AlertBanner role={user.role} />
-      <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
-    </div>
+        </header>
+        <AlertBanner role={user.role} />
+        <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none sm:px-6">
+          {children}
+        </main>
+        <Suspense fallback={null}>
+          <CommandPalette
+            pages={pages}
+            views={views.map(({ id, name, query, shared }) => ({ id, name, query, shared }))}
+            canExport={can(user.role, 'payments.export')}
+            signOutFormId={SIGN_OUT_FORM}
+          />
+        </Suspense>
+      </div>
+    </TooltipProvider>
   );
 }

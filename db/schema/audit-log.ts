@@ -19,7 +19,12 @@ export const auditLog = pgTable(
     prevHash: text('prev_hash'),
     hash: text('hash').notNull(),
   },
-  (t) => [index('audit_log_at_idx').on(t.at, t.id), index('audit_log_action_idx').on(t.action, t.id)],
+  (t) => [
+    index('audit_log_at_idx').on(t.at, t.id),
+    index('audit_log_action_idx').on(t.action, t.id),
+    // The actor filter: a fragment of an email or name becomes these exact actors (`user:12`).
+    index('audit_log_actor_idx').on(t.actor, t.id),
+  ],
 );
 
 export type AuditRow = typeof auditLog.$inferSelect;

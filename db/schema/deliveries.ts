@@ -34,6 +34,8 @@ export const deliveries = pgTable(
     index('deliveries_received_at_idx').on(t.receivedAt, t.id),
     index('deliveries_outcome_received_at_idx').on(t.outcome, t.receivedAt, t.id),
     index('deliveries_transaction_idx').on(t.provider, t.transactionId),
+    // The deliveries page finds a transaction id in any case, whole or by its beginning.
+    index('deliveries_transaction_id_lower_idx').using('btree', sql`lower(${t.transactionId}) text_pattern_ops`, t.receivedAt, t.id),
     index('deliveries_event_idx').on(t.eventId),
     // The retention job walks only rows still holding a body, however many were pruned before.
     index('deliveries_body_kept_idx').on(t.receivedAt).where(sql`${t.body} IS NOT NULL`),

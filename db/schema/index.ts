@@ -5,3 +5,4 @@ export * from './audit-log';
 export * from './users';
 export * from './otp';
 export * from './alerts';
+export * from './saved-views';

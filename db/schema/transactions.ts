@@ -67,10 +67,18 @@ export const transactions = pgTable(
     index('transactions_provider_txn_at_idx').on(t.provider, t.txnAt, t.id),
     // A narrow amount range matches too few rows for a walk down txn_at to find a page quickly.
     index('transactions_final_amount_idx').on(t.finalAmount),
+    // Sorting by amount, in keyset order; the expression is lib/payments/queries.ts's amountKey.
+    index('transactions_amount_sort_idx').on(sql`coalesce(${t.finalAmount}, '-100000000000000'::numeric)`, t.id),
+    // The OTP proxy finds a Juspay payment by its txn_uuid exactly (lib/otp/api.ts).
     index('transactions_unique_transaction_id_idx').on(t.uniqueTransactionId),
-    index('transactions_order_id_idx').on(t.orderId),
-    index('transactions_bank_transaction_id_idx').on(t.bankTransactionId),
-    // Name fragments (3+ characters) search through trigrams: needs the pg_trgm extension.
+    // The search box matches every id case-insensitively, whole or by its beginning:
+    // lower(col) = lower($q) and lower(col) LIKE lower($prefix) both use these (text_pattern_ops).
+    index('transactions_transaction_id_lower_idx').using('btree', sql`lower(${t.transactionId}) text_pattern_ops`),
+    index('transactions_unique_transaction_id_lower_idx').using('btree', sql`lower(${t.uniqueTransactionId}) text_pattern_ops`),
+    index('transactions_order_id_lower_idx').using('btree', sql`lower(${t.orderId}) text_pattern_ops`),
+    index('transactions_bank_transaction_id_lower_idx').using('btree', sql`lower(${t.bankTransactionId}) text_pattern_ops`),
+    // Name fragments (3+ characters) search through trigrams: needs the pg_trgm extension. The
+    // column's statistics target is 1000 (migration 0008), so fragment estimates stay steady.
     index('transactions_cardholder_name_trgm_idx').using('gin', sql`${t.cardholderName} gin_trgm_ops`),
     // The sweeper's candidates: not final, or not yet confirmed by the provider — a few percent of rows.
     index('transactions_sweep_idx')

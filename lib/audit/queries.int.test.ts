@@ -74,6 +74,16 @@ describe.each(await testDatabaseKinds())('audit queries on $kind', ({ create }) 
     expect(await all({ actor: 'nobody@payops.test' })).toEqual([]);
   });
 
+  it('filters by a fragment of an email, a name or the actor, in any case', async () => {
+    expect(await all({ actor: 'ali' })).toEqual(['r4', 'r3', 'r1']);
+    expect(await all({ actor: 'PAYOPS.test' })).toEqual(['r4', 'r3', 'r1']);
+    expect(await all({ actor: 'Alic' })).toEqual(['r4', 'r3', 'r1']);
+    expect(await all({ actor: 'cl' })).toEqual(['r5']);
+    expect(await all({ actor: 'user:99' })).toEqual(['r6']);
+    expect(await all({ actor: 'anon' })).toEqual(['r2']);
+    expect(await all({ actor: '%' })).toEqual([]);
+  });
+
   it('filters by IST days, both ends included, at the IST midnights', async () => {
     expect(await all({ from: '2025-02-07', to: '2025-02-07' })).toEqual(['r4', 'r3', 'r2']);
     expect(await all({ from: '2025-02-08' })).toEqual(['r6', 'r5']);

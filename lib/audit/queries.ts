@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import { auditLog, users, type AuditRow } from '@/db/schema';
+import { escapeLike } from '@/lib/payments/search-params';
 import { storableText } from '@/lib/text';
 import { istDayRange } from '@/lib/time';
 import { parsePageParams, type PageParams } from '@/lib/http/page-params';
@@ -20,7 +21,8 @@ const istDay = z.string().refine((v) => istDayRange(v) !== null, 'must be a date
 /** The audit page's URL. `from`/`to` are whole IST days, both included. */
 export const auditSearchSchema = z.object({
   action: text(100).optional(),
-  // `user:12`, `cli`, `anonymous`… or a staff email, which means that user's `user:<id>`.
+  // Any fragment: of a staff member's email or name (meaning their `user:<id>`), or of the actor
+  // itself (`cli`, `anonymous`, `user:12`).
   actor: text(254).optional(),
   outcome: text(60).optional(),
   from: istDay.optional(),
@@ -49,10 +51,14 @@ export async function searchAudit(db: DbOrTx, search: AuditSearch & { limit?: nu
   if (search.action) where.push(eq(auditLog.action, search.action));
   if (search.outcome) where.push(eq(auditLog.outcome, search.outcome));
   if (search.actor) {
+    // The staff it names become exact actors (audit_log_actor_idx); the fragment of the actor text
+    // itself is a filter on the newest-first walk, cheap while the log holds what it matches.
+    const fragment = `%${escapeLike(search.actor)}%`;
     where.push(
       or(
         eq(auditLog.actor, search.actor),
-        sql`${auditLog.actor} IN (SELECT 'user:' || u.id FROM ${users} u WHERE lower(u.email) = lower(${search.actor}))`,
+        sql`${auditLog.actor} IN (SELECT 'user:' || u.id FROM ${users} u WHERE u.email ILIKE ${fragment} OR u.name ILIKE ${fragment})`,
+        sql`${auditLog.actor} ILIKE ${fragment}`,
       ),
     );
   }

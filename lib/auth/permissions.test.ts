@@ -14,6 +14,9 @@ const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: bo
   'operations.manage': { admin: true, finance: false, support: false },
   'alerts.read': { admin: true, finance: true, support: false },
   'alerts.read_all': { admin: true, finance: false, support: false },
+  'views.save': { admin: true, finance: true, support: true },
+  'views.share': { admin: true, finance: true, support: true },
+  'views.manage': { admin: true, finance: false, support: false },
 };
 
 describe('permission matrix', () => {

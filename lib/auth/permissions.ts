@@ -18,6 +18,11 @@ export const PERMISSIONS = {
   // it acts on; every alert, operational ones included (webhooks, jobs, OTP limits), is for admins.
   'alerts.read': ['finance', 'admin'],
   'alerts.read_all': ['admin'],
+  // Saved views of the payments list: keep one's own, share them with everyone who reads payments;
+  // admins may also delete a view someone else shared.
+  'views.save': ['finance', 'support', 'admin'],
+  'views.share': ['finance', 'support', 'admin'],
+  'views.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -79,6 +79,14 @@ describe.each(await testDatabaseKinds())('delivery queries on $kind', ({ create 
     expect(names(await allPages({ outcome: 'duplicate' }))).toEqual(['tie']);
   });
 
+  it('finds a transaction id in any case, whole or by its beginning, with the outcome too', async () => {
+    expect(names(await allPages({ q: 'eklinked', limit: 1 }))).toEqual(['tie', 'oldAccepted']);
+    expect(names(await allPages({ q: 'EKLINKED', outcome: 'duplicate' }))).toEqual(['tie']);
+    expect(names(await allPages({ q: 'ekNoSu' }))).toEqual(['micro9']);
+    expect(names(await allPages({ q: 'EKLIN' }))).toEqual([]); // five characters: whole ids only
+    expect(names(await allPages({ q: '%_%_%_' }))).toEqual([]);
+  });
+
   it('links a delivery to its payment only when that provider and transaction exist', async () => {
     const { rows } = await listDeliveries(t.handle.db, {});
     const byName = Object.fromEntries(rows.map((r) => [names([r])[0], r]));

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { deliveries, transactions, type Delivery, type DeliveryOutcome } from '@/db/schema';
+import { escapeLike, ID_PREFIX_MIN } from '@/lib/payments/search-params';
 import { DELIVERIES_PAGE_SIZE, DELIVERY_OUTCOMES, type DeliverySearch } from './search-params';
 
 export type DeliveryRow = Omit<Delivery, 'eventId' | 'userAgent' | 'bodySha256'> & {
@@ -19,6 +20,14 @@ export async function listDeliveries(db: DbOrTx, search: DeliverySearch & { limi
   const limit = search.limit ?? DELIVERIES_PAGE_SIZE;
   const where: SQL[] = [];
   if (search.outcome) where.push(eq(deliveries.outcome, search.outcome));
+  if (search.q) {
+    // Written as deliveries_transaction_id_lower_idx: equal in any case, or the beginning of an id.
+    where.push(
+      search.q.length >= ID_PREFIX_MIN
+        ? sql`lower(${deliveries.transactionId}) LIKE lower(${`${escapeLike(search.q)}%`})`
+        : sql`lower(${deliveries.transactionId}) = lower(${search.q})`,
+    );
+  }
   if (search.cursor) {
     where.push(sql`(${deliveries.receivedAt}, ${deliveries.id}) < (SELECT d.received_at, d.id FROM deliveries d WHERE d.id = ${search.cursor})`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, financeRangeFromParams, todayIst } from './range';
+import { addDays, financeRangeFromParams, previousRange, todayIst } from './range';
 
 // 2025-02-07 20:00 UTC is already 2025-02-08 01:30 in India.
 const NOW = new Date('2025-02-07T20:00:00Z');
@@ -33,14 +33,20 @@ describe('finance range', () => {
   });
 
   it.each([
-    [{ from: '2025-02-30' }, 'from'],
-    [{ to: '07/02/2025' }, 'to'],
-    [{ from: '2025-02-08', to: '2025-02-01' }, 'from must not be after to'],
-    [{ from: '2023-01-01', to: '2025-01-01' }, 'at most 366 days'],
-  ])('falls back to the default for %j and says why', (params, reason) => {
+    [{ from: '2025-02-30' }, 'the start “2025-02-30” is not a day (write it as YYYY-MM-DD)'],
+    [{ to: '07/02/2025' }, 'the end “07/02/2025” is not a day (write it as YYYY-MM-DD)'],
+    [{ from: '2025-02-08', to: '2025-02-01' }, 'the start day (8 Feb 2025) is after the end day (1 Feb 2025)'],
+    [{ from: '2023-01-01', to: '2025-01-01' }, 'it spans 732 days, and the longest range is 366'],
+  ])('falls back to the default for %j and says why, in words', (params, reason) => {
     const { range, error } = financeRangeFromParams(params, NOW);
     expect(range).toMatchObject({ from: '2025-01-10', to: '2025-02-08' });
-    expect(error).toContain(reason);
+    expect(error).toBe(reason);
+  });
+
+  it('compares with the same number of days just before', () => {
+    const { range } = financeRangeFromParams({ from: '2025-03-01', to: '2025-03-31' }, NOW);
+    expect(previousRange(range)).toMatchObject({ from: '2025-01-29', to: '2025-02-28', days: 31 });
+    expect(previousRange(financeRangeFromParams({ from: '2025-03-10', to: '2025-03-10' }, NOW).range)).toMatchObject({ from: '2025-03-09', to: '2025-03-09', days: 1 });
   });
 
   it('adds days across months and leap years', () => {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { istDayRange, toIsoIst } from '@/lib/time';
 
 export const DEFAULT_RANGE_DAYS = 30;
@@ -14,15 +13,19 @@ export interface FinanceRange {
   days: number;
 }
 
-const istDay = z.string().trim().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && istDayRange(v) !== null, 'must be a date, YYYY-MM-DD');
+const isDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && istDayRange(v) !== null;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const shortDay = (day: string) => `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;
+const shown = (v: string) => (v.length > 30 ? `${v.slice(0, 30)}…` : v);
 
-export const financeRangeSchema = z
-  .object({ from: istDay.optional(), to: istDay.optional() })
-  .refine((r) => !r.from || !r.to || r.from <= r.to, { message: 'from must not be after to', path: ['from'] })
-  .refine((r) => !r.from || !r.to || dayCount(r.from, r.to) <= MAX_RANGE_DAYS, {
-    message: `at most ${MAX_RANGE_DAYS} days`,
-    path: ['to'],
-  });
+/** Why a from/to pair cannot be a range, in words for the person who typed it; null when it can. */
+export function rangeProblem(from: string | undefined, to: string | undefined): string | null {
+  if (from !== undefined && !isDay(from)) return `the start “${shown(from)}” is not a day (write it as YYYY-MM-DD)`;
+  if (to !== undefined && !isDay(to)) return `the end “${shown(to)}” is not a day (write it as YYYY-MM-DD)`;
+  if (from && to && from > to) return `the start day (${shortDay(from)}) is after the end day (${shortDay(to)})`;
+  if (from && to && dayCount(from, to) > MAX_RANGE_DAYS) return `it spans ${dayCount(from, to).toLocaleString('en-IN')} days, and the longest range is ${MAX_RANGE_DAYS}`;
+  return null;
+}
 
 /** Today's date in India, `YYYY-MM-DD`. */
 export function todayIst(now: Date = new Date()): string {
@@ -44,6 +47,12 @@ function rangeOf(from: string, to: string): FinanceRange {
   return { from, to, start: istDayRange(from)!.start, end: istDayRange(to)!.end, days: dayCount(from, to) };
 }
 
+/** The same length of time just before `range`: what the page compares it with. */
+export function previousRange(range: FinanceRange): FinanceRange {
+  const to = addDays(range.from, -1);
+  return rangeOf(addDays(to, 1 - range.days), to);
+}
+
 /**
  * The range the finance page shows: from/to as given, a missing `to` is today, a missing
  * `from` 30 days before `to`. Anything invalid falls back to the last 30 IST days and says why.
@@ -52,14 +61,12 @@ export function financeRangeFromParams(
   params: { from?: string | string[]; to?: string | string[] },
   now: Date = new Date(),
 ): { range: FinanceRange; error: string | null } {
-  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
-  const parsed = financeRangeSchema.safeParse({ from: first(params.from), to: first(params.to) });
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
+  const given = { from: first(params.from), to: first(params.to) };
   const today = todayIst(now);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { range: rangeOf(addDays(today, 1 - DEFAULT_RANGE_DAYS), today), error: `${issue.path.join('.')} ${issue.message}` };
-  }
-  const to = parsed.data.to ?? (parsed.data.from && parsed.data.from > today ? parsed.data.from : today);
-  const from = parsed.data.from ?? addDays(to, 1 - DEFAULT_RANGE_DAYS);
+  const problem = rangeProblem(given.from, given.to);
+  if (problem) return { range: rangeOf(addDays(today, 1 - DEFAULT_RANGE_DAYS), today), error: problem };
+  const to = given.to ?? (given.from && given.from > today ? given.from : today);
+  const from = given.from ?? addDays(to, 1 - DEFAULT_RANGE_DAYS);
   return { range: rangeOf(from, to), error: null };
 }

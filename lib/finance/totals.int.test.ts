@@ -104,6 +104,14 @@ describe.each(await testDatabaseKinds())('finance totals on $kind', ({ create })
     expect(march.total.successful).toBe('200000000000001.9999');
   });
 
+  it('totals the same number of days just before, for the comparison', async () => {
+    // 2025-02-08..09 compared with 2025-02-06..07: the 6th is empty, the 7th holds A and B.
+    const totals = await financeTotals(t.handle.db, range('2025-02-08', '2025-02-09'));
+    expect(totals.previous).toMatchObject({ count: 2, gross: '0.3000', successRate: '100.0', range: { from: '2025-02-06', to: '2025-02-07', days: 2 } });
+    // The day before a one-day range: BEFORE sits at 23:59:59 IST on the 5th.
+    expect((await financeTotals(t.handle.db, range('2025-02-06', '2025-02-06'))).previous).toMatchObject({ count: 1, gross: '7.0000' });
+  });
+
   it('gives an empty range all zeros, one row per day', async () => {
     const empty = await financeTotals(t.handle.db, range('2024-12-01', '2024-12-31'));
     expect(empty.days).toHaveLength(31);

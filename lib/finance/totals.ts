@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '@/db/client';
-import type { FinanceRange } from './range';
+import { previousRange, type FinanceRange } from './range';
 
 /** One line of totals. Money is exact numeric text from Postgres; the rate is a percentage with one decimal. */
 export interface Totals {
@@ -18,6 +18,8 @@ export interface Totals {
 
 export interface FinanceTotals {
   range: FinanceRange;
+  /** The same measures over the same number of days just before the range, for comparison. */
+  previous: Totals & { range: FinanceRange };
   days: (Totals & { day: string })[];
   byStatus: (Totals & { status: string; statusFamily: string })[];
   byMode: (Totals & { paymentMode: string | null })[];
@@ -62,15 +64,18 @@ const toTotals = (r: TotalsRow): Totals => ({
 
 /**
  * Totals per IST day (every day of the range, empty ones as zeros), per status, per payment
- * mode, and overall — all summed in SQL, read in one snapshot so the parts add up to the total.
+ * mode, overall, and overall for the period just before — all summed in SQL, read in one
+ * snapshot so the parts add up to the total.
  */
 export async function financeTotals(db: DbOrTx, range: FinanceRange): Promise<FinanceTotals> {
-  const inRange = sql`
+  const within = (r: FinanceRange) => sql`
     WITH p AS (
       SELECT t.*, (t.txn_at AT TIME ZONE 'Asia/Kolkata')::date AS ist_day
       FROM transactions t
-      WHERE t.txn_at >= ${range.start.toISOString()}::timestamptz AND t.txn_at < ${range.end.toISOString()}::timestamptz
+      WHERE t.txn_at >= ${r.start.toISOString()}::timestamptz AND t.txn_at < ${r.end.toISOString()}::timestamptz
     )`;
+  const inRange = within(range);
+  const before = previousRange(range);
   return db.transaction(
     async (tx) => {
       const days = await queryRows<TotalsRow & { day: string }>(
@@ -91,8 +96,10 @@ export async function financeTotals(db: DbOrTx, range: FinanceRange): Promise<Fi
           GROUP BY p.payment_mode ORDER BY sum(p.final_amount) DESC NULLS LAST, p.payment_mode NULLS LAST`,
       );
       const [total] = await queryRows<TotalsRow>(tx, sql`${inRange} SELECT ${MEASURES} FROM p`);
+      const [previous] = await queryRows<TotalsRow>(tx, sql`${within(before)} SELECT ${MEASURES} FROM p`);
       return {
         range,
+        previous: { ...toTotals(previous), range: before },
         days: days.map((r) => ({ day: r.day, ...toTotals(r) })),
         byStatus: byStatus.map((r) => ({ status: r.status, statusFamily: r.status_family, ...toTotals(r) })),
         byMode: byMode.map((r) => ({ paymentMode: r.payment_mode, ...toTotals(r) })),

@@ -18,11 +18,15 @@ describe('waiting for an OTP', () => {
 
   it('is not a final status, nor a Juspay status other than PENDING_VBV', () => {
     const success = waitingForOtp({ provider: 'enkash', status: 'SUCCESS', statusFamily: 'success', txnAt: minutesAgo(1) }, now, limits);
-    expect(success).toMatchObject({ waiting: false, outcome: 'refused_not_waiting' });
+    expect(success).toEqual({
+      waiting: false,
+      outcome: 'refused_not_waiting',
+      reason: 'This payment is not waiting for an OTP: it is Success. OTPs are sent only while a payment is still open (created, pending with the bank or authorised).',
+    });
     expect(waitingForOtp({ provider: 'juspay', status: 'AUTHORIZING', statusFamily: 'open', txnAt: minutesAgo(1) }, now, limits)).toMatchObject({
       waiting: false,
       outcome: 'refused_not_waiting',
-      reason: expect.stringContaining('PENDING_VBV'),
+      reason: 'This payment is not waiting for an OTP: it is Authorizing. Juspay sends OTPs only while a payment waits for one (Waiting for OTP (VBV)).',
     });
   });
 

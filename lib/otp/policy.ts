@@ -1,5 +1,6 @@
 import type { OtpBudget, OtpKind, OtpOutcome, Transaction } from '@/db/schema';
 import { env } from '@/lib/env';
+import { statusLabel } from '@/lib/payments/labels';
 
 export interface OtpLimits {
   maxPerPayment: number;
@@ -47,8 +48,12 @@ export type Waiting = { waiting: true; windowEndsAt: Date } | { waiting: false; 
 export function waitingForOtp(t: Waitable, now: Date, limits: Pick<OtpLimits, 'windowMinutes'>): Waiting {
   const waitingStatus = t.provider === 'juspay' ? t.status === 'PENDING_VBV' : t.statusFamily === 'open';
   if (!waitingStatus) {
-    const expected = t.provider === 'juspay' ? 'PENDING_VBV' : 'a non-final status';
-    return { waiting: false, outcome: 'refused_not_waiting', reason: `This payment is not waiting for an OTP: its status is ${t.status}, not ${expected}.` };
+    // One plain statement of the rule, with the status in words (no "not … non-final").
+    const rule =
+      t.provider === 'juspay'
+        ? 'Juspay sends OTPs only while a payment waits for one (Waiting for OTP (VBV))'
+        : 'OTPs are sent only while a payment is still open (created, pending with the bank or authorised)';
+    return { waiting: false, outcome: 'refused_not_waiting', reason: `This payment is not waiting for an OTP: it is ${statusLabel(t.status)}. ${rule}.` };
   }
   const windowEndsAt = new Date(t.txnAt.getTime() + limits.windowMinutes * 60_000);
   if (now >= windowEndsAt) {

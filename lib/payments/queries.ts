@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { deliveries, paymentEvents, transactions, type Transaction } from '@/db/schema';
-import { classifyQuery, encodeCursor, type Cursor, type TransactionSearch } from './search-params';
+import { AMOUNT_SORT_NULL, classifyQuery, encodeCursor, escapeLike, ID_PREFIX_MIN, isAmountSort, type Cursor, type Sort, type TransactionSearch } from './search-params';
 
 export const COUNT_CAP = 10_000;
 
@@ -17,6 +17,23 @@ export interface TransactionPage {
   rows: Transaction[];
   nextCursor: string | null;
   prevCursor: string | null;
+  /** Index of the page's first row in the whole result (0 on the first page), for "51–100 of …". */
+  start: number;
+}
+
+/**
+ * Any of the four provider ids, case-insensitively: equal, or (from ID_PREFIX_MIN characters) the
+ * beginning of a longer id. Each side is lower()ed in SQL, written exactly as the expression
+ * indexes `transactions_*_lower_idx` (text_pattern_ops, so the prefix LIKE is a range scan);
+ * the pattern is a constant when Postgres plans the statement, so it can use them. Digits alone
+ * may also be PayOps' own id.
+ */
+function idMatch(value: string): SQL {
+  const columns = [transactions.transactionId, transactions.uniqueTransactionId, transactions.orderId, transactions.bankTransactionId];
+  const prefix = value.length >= ID_PREFIX_MIN ? `${escapeLike(value)}%` : null;
+  const conditions = columns.map((c) => (prefix ? sql`lower(${c}) LIKE lower(${prefix})` : sql`lower(${c}) = lower(${value})`));
+  if (/^[1-9]\d{0,14}$/.test(value)) conditions.push(sql`${transactions.id} = ${Number(value)}`);
+  return or(...conditions)!;
 }
 
 /**
@@ -28,18 +45,11 @@ function searchFilters(search: TransactionQuery): SQL | undefined {
   const where: (SQL | undefined)[] = [];
   if (search.q) {
     const term = classifyQuery(search.q);
-    // Parameters stay untyped, so Postgres compares them as the column's own type.
-    const byId = () =>
-      or(
-        eq(transactions.transactionId, term.value),
-        eq(transactions.uniqueTransactionId, term.value),
-        eq(transactions.orderId, term.value),
-        eq(transactions.bankTransactionId, term.value),
-      );
     if (term.kind === 'last4') where.push(eq(transactions.cardLast4, term.value));
-    else if (term.kind === 'name' && search.matchNames) where.push(or(byId(), sql`${transactions.cardholderName} ILIKE ${term.pattern}`));
-    else where.push(byId());
+    else if (term.kind === 'name' && search.matchNames) where.push(or(idMatch(term.value), sql`${transactions.cardholderName} ILIKE ${term.pattern}`));
+    else where.push(idMatch(term.value));
   }
+  // Parameters stay untyped, so Postgres compares them as the column's own type.
   if (search.status) where.push(eq(transactions.status, search.status));
   if (search.paymentMode) where.push(eq(transactions.paymentMode, search.paymentMode));
   if (search.provider) where.push(eq(transactions.provider, search.provider));
@@ -52,25 +62,54 @@ function searchFilters(search: TransactionQuery): SQL | undefined {
   return and(...where);
 }
 
-const keyset = (c: Cursor) => sql`(${transactions.txnAt}, ${transactions.id}) ${sql.raw(c.backward ? '>' : '<')} (${c.txnAt}::timestamptz, ${c.id})`;
+// The amount order's key, written exactly as transactions_amount_sort_idx: payments without a
+// final amount sort below every amount instead of making the keyset compare NULLs.
+const amountKey = sql`coalesce(${transactions.finalAmount}, ${sql.raw(`'${AMOUNT_SORT_NULL}'::numeric`)})`;
 // The exact txn_at (microseconds, UTC) for cursors: a JS Date keeps only milliseconds.
 const exactAt = sql<string>`to_char(${transactions.txnAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+interface Order {
+  /** The key column or expression, and its text form for a cursor. */
+  key: SQL | typeof transactions.txnAt;
+  keyText: SQL<string>;
+  cast: SQL;
+  descending: boolean;
+}
+
+function orderOf(sort: Sort | undefined): Order {
+  const amount = isAmountSort(sort);
+  return {
+    key: amount ? amountKey : transactions.txnAt,
+    keyText: amount ? sql<string>`${amountKey}::text` : exactAt,
+    cast: sql.raw(amount ? 'numeric' : 'timestamptz'),
+    descending: sort !== 'oldest' && sort !== 'amount_asc',
+  };
+}
+
+/** Rows after the cursor in the page's reading direction (before it, for a backward cursor). */
+function keyset(order: Order, c: Cursor) {
+  const after = order.descending !== !!c.backward ? '<' : '>';
+  return sql`(${order.key}, ${transactions.id}) ${sql.raw(after)} (${c.key}::${order.cast}, ${c.id})`;
+}
+
 /** The page query itself, exported so tests can EXPLAIN it. */
 export function searchQuery(db: DbOrTx, search: TransactionQuery) {
-  const backward = !!search.cursor?.backward;
-  const order = backward ? [asc(transactions.txnAt), asc(transactions.id)] : [desc(transactions.txnAt), desc(transactions.id)];
+  const order = orderOf(search.sort);
+  // A backward page reads the rows just before the cursor, nearest first, and is flipped after.
+  const ascending = order.descending === !!search.cursor?.backward;
+  const direction = ascending ? asc : desc;
   return db
-    .select({ ...getTableColumns(transactions), cursorAt: exactAt })
+    .select({ ...getTableColumns(transactions), cursorKey: order.keyText })
     .from(transactions)
-    .where(and(searchFilters(search), search.cursor ? keyset(search.cursor) : undefined))
-    .orderBy(...order)
+    .where(and(searchFilters(search), search.cursor ? keyset(order, search.cursor) : undefined))
+    .orderBy(direction(order.key as typeof transactions.txnAt), direction(transactions.id))
     .limit(search.limit + 1);
 }
 
 /**
- * Newest first, keyset-paginated on (txn_at, id) — never OFFSET, so deep pages cost the same.
- * A backward cursor reads the rows just newer than it in ascending order and flips them.
+ * One page in the chosen order (newest first by default), keyset-paginated on (key, id) —
+ * never OFFSET, so deep pages cost the same. A backward cursor reads the rows just before it
+ * in the opposite order and flips them.
  */
 export async function searchTransactions(db: DbOrTx, search: TransactionQuery): Promise<TransactionPage> {
   const fetched = await searchQuery(db, search);
@@ -82,13 +121,17 @@ export async function searchTransactions(db: DbOrTx, search: TransactionQuery): 
   if (backward) page.reverse();
   const first = page.at(0);
   const last = page.at(-1);
-  const at = (row: (typeof page)[number], backward?: true): string => encodeCursor({ txnAt: row.cursorAt, id: row.id, backward });
+  const start = search.cursor?.start ?? 0;
+  const sort = search.sort && search.sort !== 'newest' ? search.sort : undefined;
+  const at = (row: (typeof page)[number], edge: { backward?: true; start: number }): string =>
+    encodeCursor({ key: row.cursorKey, id: row.id, ...edge, sort });
   const hasNext = backward || more;
   const hasPrev = backward || !!search.cursor;
   return {
-    rows: page.map(({ cursorAt: _, ...row }) => row),
-    nextCursor: hasNext && last ? at(last) : null,
-    prevCursor: hasPrev && first ? at(first, true) : null,
+    rows: page.map(({ cursorKey: _, ...row }) => row),
+    nextCursor: hasNext && last ? at(last, { start: start + page.length }) : null,
+    prevCursor: hasPrev && first ? at(first, { backward: true, start: Math.max(0, start - search.limit) }) : null,
+    start,
   };
 }
 

@@ -11,9 +11,13 @@ describe('what the search box means', () => {
   });
 
   it('reads anything with a digit, or without three letters in a row, as an exact id', () => {
-    for (const q of ['90150', '123', 'EK1738916997652yh8GL', 'ORDER-7', 'U7', "' OR 1=1 --", 'ab', 'a b c', '%%%', '___', '\\\\\\', 'राहुल']) {
+    for (const q of ['90150', '123', 'EK1738916997652yh8GL', 'ORDER-7', 'U7', "' OR 1=1 --", 'a b c', '%%%', '___', '\\\\\\', 'राहुल']) {
       expect(classifyQuery(q), q).toEqual({ kind: 'id', value: q });
     }
+  });
+
+  it('reads one or two letters as short: an id, or a name still being typed', () => {
+    for (const q of ['ab', 'a', 'Al', "O'"]) expect(classifyQuery(q), q).toEqual({ kind: 'short', value: q });
   });
 
   it('reads text with three letters in a row and no digit as a name fragment (or a letters-only id)', () => {
@@ -69,9 +73,17 @@ describe('transaction search parameters', () => {
     expect(r.success && r.data).toMatchObject({ minAmount: '100.0000', maxAmount: '2500.5000' });
     const precise = parse('minAmount=0.1&maxAmount=99999999999999.9999');
     expect(precise.success && precise.data).toMatchObject({ minAmount: '0.1000', maxAmount: '99999999999999.9999' });
-    for (const bad of ['minAmount=1e3', 'maxAmount=12.34567', 'minAmount=1,000', 'maxAmount=NaN', 'minAmount=0x10', 'maxAmount=999999999999999']) {
+    for (const bad of ['minAmount=1e3', 'maxAmount=12.34567', 'minAmount=1.000.5', 'maxAmount=NaN', 'minAmount=0x10', 'maxAmount=999999999999999', 'minAmount=,5']) {
       expect(parse(bad).success, bad).toBe(false);
     }
+  });
+
+  it('reads amounts the way people type them: Indian or Western grouping, a rupee sign', () => {
+    const r = parse(`minAmount=${encodeURIComponent('1,00,000')}&maxAmount=${encodeURIComponent('₹2,50,000.50')}`);
+    expect(r.success && r.data).toMatchObject({ minAmount: '100000.0000', maxAmount: '250000.5000' });
+    expect(parse('minAmount=1,000').data?.minAmount).toBe('1000.0000');
+    const bad = lenient('minAmount=abc');
+    expect(bad.notices[0]).toBe('Ignored the minimum amount “abc”: is not an amount in rupees, such as 1499.50 or 1,00,000 (at most 4 decimals).');
   });
 
   it('reads "only flagged" as 1/true/on, 0/false as off, and refuses other values', () => {
@@ -81,11 +93,29 @@ describe('transaction search parameters', () => {
   });
 
   it('round-trips its own cursors, forward and backward, keeping microseconds', () => {
-    const cursor = encodeCursor({ txnAt: '2025-02-07T08:30:05.123456Z', id: 42 });
+    const cursor = encodeCursor({ key: '2025-02-07T08:30:05.123456Z', id: 42 });
     const r = parse(`cursor=${cursor}`);
-    expect(r.success && r.data.cursor).toEqual({ txnAt: '2025-02-07T08:30:05.123456Z', id: 42 });
-    const back = parse(`cursor=${encodeCursor({ txnAt: '2025-02-07T08:30:05Z', id: 7, backward: true })}`);
-    expect(back.success && back.data.cursor).toEqual({ txnAt: '2025-02-07T08:30:05Z', id: 7, backward: true });
+    expect(r.success && r.data.cursor).toEqual({ key: '2025-02-07T08:30:05.123456Z', id: 42 });
+    const back = parse(`cursor=${encodeCursor({ key: '2025-02-07T08:30:05Z', id: 7, backward: true })}`);
+    expect(back.success && back.data.cursor).toEqual({ key: '2025-02-07T08:30:05Z', id: 7, backward: true });
+    // Old links (before page positions and orders) still read.
+    expect(parse(`cursor=${b64(['2025-02-07T08:30:05Z', 7, 'prev'])}`).data?.cursor).toEqual({ key: '2025-02-07T08:30:05Z', id: 7, backward: true });
+  });
+
+  it('carries the page position and the order, and refuses a cursor of another order', () => {
+    const c = encodeCursor({ key: '1499.5000', id: 9, start: 50, sort: 'amount_desc' });
+    const r = parse(`sort=amount_desc&cursor=${c}`);
+    expect(r.success && r.data.cursor).toEqual({ key: '1499.5000', id: 9, start: 50, sort: 'amount_desc' });
+    expect(parse(`cursor=${c}`).success).toBe(false);
+    const l = lenient(`sort=amount_asc&cursor=${c}`);
+    expect(l.search.cursor).toBeUndefined();
+    expect(l.search.sort).toBe('amount_asc');
+    expect(l.notices).toEqual(['That page link is not one this server issued, so this is the first page.']);
+    const timed = encodeCursor({ key: '2025-02-07T08:30:05Z', id: 3, start: 100 });
+    expect(parse(`cursor=${timed}`).data?.cursor).toEqual({ key: '2025-02-07T08:30:05Z', id: 3, start: 100 });
+    // An amount key under a time order, and a time key under an amount order, are not cursors.
+    expect(parse(`cursor=${b64(['1499.5000', 3, 'next', 0, 'newest'])}`).success).toBe(false);
+    expect(parse(`sort=amount_asc&cursor=${b64(['2025-02-07T08:30:05Z', 3, 'next', 0, 'amount_asc'])}`).success).toBe(false);
   });
 
   it('refuses cursors it did not issue', () => {
@@ -113,11 +143,29 @@ describe('transaction search parameters', () => {
     expect(r.success && r.data).toEqual({ status: 'SUCCESS', limit: 50 });
   });
 
-  it('refuses a limit outside 1–200 and names the field', () => {
+  it('refuses a limit outside 1–200 and names the field, in words (never a library message)', () => {
     expect(parse('limit=0').success).toBe(false);
     expect(parse('limit=201').success).toBe(false);
     const r = parse('limit=abc');
     expect(!r.success && r.error.issues[0].path).toEqual(['limit']);
+    for (const bad of ['500', '0', 'abc', '2.5']) {
+      expect(lenient(`limit=${bad}`).notices, bad).toEqual([`Ignored the page size “${bad}”: must be a whole number from 1 to 200.`]);
+    }
+  });
+
+  it('reads the order, newest by default and never written out', () => {
+    expect(parse('sort=amount_desc').data?.sort).toBe('amount_desc');
+    expect(parse('sort=newest').data?.sort).toBeUndefined();
+    expect(parse('sort=sideways').success).toBe(false);
+    expect(lenient('sort=newest').kept).toEqual({});
+  });
+
+  it('lifts filters typed into the search text into their own parameters', () => {
+    const r = lenient(`q=${encodeURIComponent('status:failed mode:upi >5000 EK17')}&status=SUCCESS`);
+    expect(r.kept).toEqual({ q: 'EK17', status: 'FAILED', paymentMode: 'UPI', minAmount: '5000.0001' });
+    expect(r.search).toMatchObject({ q: 'EK17', status: 'FAILED', paymentMode: 'UPI', minAmount: '5000.0001' });
+    expect(lenient('q=1499.50').kept).toEqual({ minAmount: '1499.5000', maxAmount: '1499.5000' });
+    expect(lenient('q=status%3Abogus%21').notices[0]).toMatch(/Ignored the status “BOGUS!”/);
   });
 });
 

@@ -88,7 +88,25 @@ describe.each(await testDatabaseKinds())('payment search on $kind', ({ create })
     expect(await ids(db, 'q=ORDER-EKS007')).toEqual(['EKS007']);
     expect(await ids(db, 'q=BANK-EKS007')).toEqual(['EKS007']);
     expect(await ids(db, 'q=EKS00')).toEqual([]);
-    expect(await ids(db, 'q=eks007')).toEqual([]);
+    expect(await ids(db, 'q=EKS0077')).toEqual([]);
+  });
+
+  it('matches every id in any case, and from six characters by its beginning', async () => {
+    expect(await ids(db, 'q=eks007')).toEqual(['EKS007']);
+    expect(await ids(db, 'q=u-eKs007')).toEqual(['EKS007']);
+    expect(await ids(db, 'q=order-eks00')).toEqual(range(0, 9));
+    expect(await ids(db, 'q=BANK-EKS01')).toEqual(range(10, 19));
+    expect(await ids(db, 'q=EKX')).toEqual([]); // three characters: whole ids only
+    // PayOps' own id (digits) too.
+    const [{ id }] = await db.select({ id: transactions.id }).from(transactions).where(sql`${transactions.transactionId} = 'EKS012'`);
+    expect(await ids(db, `q=${id}`)).toContain('EKS012');
+  });
+
+  it('finds an amount typed in the search box, and filters typed as words', async () => {
+    expect(await ids(db, 'q=111.50')).toEqual(['EKS010', 'EKS011']);
+    expect(await ids(db, `q=${encodeURIComponent('₹111.5')}`)).toEqual(['EKS010', 'EKS011']);
+    expect(await ids(db, `q=${encodeURIComponent('status:failed mode:upi')}`)).toEqual(['EKS005', 'EKS015', 'EKS025']);
+    expect(await ids(db, `q=${encodeURIComponent('>128.50 status:success')}`)).toEqual(['EKS029']);
   });
 
   it('finds a letters-only order id even though it reads like a name fragment', async () => {
@@ -105,7 +123,7 @@ describe.each(await testDatabaseKinds())('payment search on $kind', ({ create })
     expect(await ids(db, 'q=SHAR')).toEqual(sharmas);
     expect(await ids(db, 'q=rahul%20sh')).toEqual(range(0, 29).filter((_, i) => i % 3 === 0));
     expect(await ids(db, 'q=umar')).toEqual(range(0, 29).filter((_, i) => i % 3 === 2));
-    expect(await ids(db, 'q=sh')).toEqual([]); // two letters: an exact id, which it is not
+    expect(await ids(db, 'q=sh')).toEqual([]); // two letters: an exact id, which it is not (the page asks for a third)
     expect(await ids(db, "q=o'brien")).toEqual(['EKX5']);
     expect(await ids(db, `q=${encodeURIComponent('onerror=alert')}`)).toEqual(['EKX6']);
   });
@@ -199,6 +217,37 @@ describe.each(await testDatabaseKinds())('payment search on $kind', ({ create })
     }
   });
 
+  it('sorts by amount and by age, paging without gaps, and says where each page starts', async () => {
+    const read = async (params: Record<string, string>) => {
+      const { search, notices } = parseSearchLenient(new URLSearchParams(params));
+      expect(notices).toEqual([]);
+      return searchTransactions(db, search);
+    };
+    const all = await searchTransactions(db, { limit: 200 });
+    const byAmount = [...all.rows].sort((a, b) => Number(b.finalAmount ?? -1) - Number(a.finalAmount ?? -1) || b.id - a.id).map((r) => r.transactionId);
+    const seen: string[] = [];
+    const starts: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof read>> = await read(cursor ? { sort: 'amount_desc', limit: '10', cursor } : { sort: 'amount_desc', limit: '10' });
+      starts.push(page.start);
+      seen.push(...page.rows.map((r) => r.transactionId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(byAmount);
+    expect(starts).toEqual([0, 10, 20, 30]);
+
+    const ascending = await read({ sort: 'amount_asc', limit: '3' });
+    expect(ascending.rows.map((r) => r.transactionId)).toEqual(byAmount.slice(-3).reverse());
+    const second = await read({ sort: 'amount_asc', limit: '3', cursor: ascending.nextCursor! });
+    const back = await read({ sort: 'amount_asc', limit: '3', cursor: second.prevCursor! });
+    expect(back.rows.map((r) => r.transactionId)).toEqual(ascending.rows.map((r) => r.transactionId));
+    expect(back.start).toBe(0);
+
+    const oldest = await read({ sort: 'oldest', limit: '2' });
+    expect(oldest.rows.map((r) => r.transactionId)).toEqual(all.rows.slice(-2).reverse().map((r) => r.transactionId));
+  });
+
   it.each([
     ["' OR 1=1 --"],
     ["'; DROP TABLE transactions; --"],
@@ -269,7 +318,7 @@ describe.each(await testDatabaseKinds())('payment search on $kind', ({ create })
         const rows = (await tx.execute(sql`EXPLAIN ${searchQuery(tx, search)}`)) as unknown as { rows: Record<string, string>[] };
         return rows.rows.map((r) => Object.values(r)[0]).join('\n');
       });
-    const cursor = { txnAt: '2025-03-06T00:00:00Z', id: 5 };
+    const cursor = { key: '2025-03-06T00:00:00Z', id: 5 };
 
     it.each([
       ['no filter', {}, 'transactions_txn_at_id_idx'],
@@ -283,6 +332,30 @@ describe.each(await testDatabaseKinds())('payment search on $kind', ({ create })
         const text = await plan({ limit: 51, ...filters, cursor: c });
         expect(text, text).toContain(`Index Scan${c?.backward ? '' : ' Backward'} using ${index}`);
         expect(text, text).not.toMatch(/Sort|Seq Scan/);
+      }
+    });
+
+    it('walks transactions_amount_sort_idx in keyset order when sorting by amount', async () => {
+      for (const sort of ['amount_desc', 'amount_asc'] as const) {
+        const c = { key: '100.5000', id: 5, sort };
+        for (const cur of [undefined, c, { ...c, backward: true as const }] as (Cursor | undefined)[]) {
+          const text = await plan({ limit: 51, sort, cursor: cur });
+          expect(text, text).toContain('using transactions_amount_sort_idx');
+          expect(text, text).not.toMatch(/Sort|Seq Scan/);
+        }
+      }
+    });
+
+    it('looks ids up through the lower() indexes, whole and by their beginning', async () => {
+      for (const q of ['eks007', 'order-eks00']) {
+        const text = await db.transaction(async (tx) => {
+          await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+          const rows = (await tx.execute(sql`EXPLAIN ${searchQuery(tx, { limit: 51, q })}`)) as unknown as { rows: Record<string, string>[] };
+          return rows.rows.map((r) => Object.values(r)[0]).join('\n');
+        });
+        for (const index of ['transaction_id_lower_idx', 'unique_transaction_id_lower_idx', 'order_id_lower_idx', 'bank_transaction_id_lower_idx']) {
+          expect(text, text).toContain(`transactions_${index}`);
+        }
       }
     });
   });

@@ -130,3 +130,12 @@ export const JUSPAY_PAYMENT_MODES = new Set([...ENKASH_PAYMENT_MODES, 'CARD']);
 
 /** What an accepted event did to its transaction. */
 export type Effect = 'created' | 'applied' | 'refreshed' | 'stale' | 'conflict';
+
+/**
+ * Every status a provider documents, for the status filter: Enkash's, then Juspay's not already
+ * listed (PENDING_VBV, CHARGED…). A status outside this list still shows when the URL asks for it.
+ */
+export const KNOWN_STATUSES: readonly string[] = [...new Set([...ENKASH_PAYMENT_STATUSES, ...JUSPAY_STATUSES])];
+
+/** Every payment mode either provider's payments are given, for the mode filter. */
+export const KNOWN_PAYMENT_MODES: readonly string[] = [...JUSPAY_PAYMENT_MODES];

@@ -10,7 +10,7 @@ import { ChainStatus, ChainStatusPending } from './_components/chain-status';
 export const metadata: Metadata = { title: 'Audit log' };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requirePagePermission('audit.read');
+  const user = await requirePagePermission('audit.read');
   const { search, invalid } = parseAuditSearch(await searchParams);
   const facets = await listAuditFacets(await getDb());
   return (
@@ -22,14 +22,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <Suspense fallback={<ChainStatusPending />}>
         <ChainStatus />
       </Suspense>
-      <AuditFilters search={search} actions={facets.actions} outcomes={facets.outcomes} />
+      <AuditFilters
+        values={{ action: search.action, actor: search.actor, outcome: search.outcome, from: search.from, to: search.to }}
+        actions={facets.actions}
+        outcomes={facets.outcomes}
+      />
       {invalid && (
         <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
           The address had a filter this log does not understand (dates are YYYY-MM-DD); showing the whole log.
         </p>
       )}
-      <Suspense key={JSON.stringify(search)} fallback={<p className="text-sm text-slate-500">Loading the log…</p>}>
-        <AuditTable search={search} />
+      <Suspense key={JSON.stringify(search)} fallback={<p className="text-sm text-slate-600">Loading the log…</p>}>
+        <AuditTable search={search} role={user.role} />
       </Suspense>
     </div>
   );

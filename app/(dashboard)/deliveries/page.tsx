@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { requirePagePermission } from '@/lib/auth/guards';
 import { parseDeliverySearch, type DeliverySearch } from '@/lib/deliveries/search-params';
+import { DeliverySearch as DeliverySearchForm } from './_components/delivery-search';
 import { DeliveryTable } from './_components/delivery-table';
 import { OutcomeCounts } from './_components/outcome-counts';
 
@@ -27,13 +28,15 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
       <Suspense fallback={<div className="h-20 animate-pulse rounded-lg bg-slate-100" />}>
         <OutcomeCounts />
       </Suspense>
-      <nav aria-label="Filter by outcome" className="flex gap-1 text-sm">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+      <nav aria-label="Filter by outcome" className="flex flex-wrap gap-1 text-sm">
         {FILTERS.map((f) => {
           const current = search.outcome === f.outcome;
+          const params = new URLSearchParams(Object.entries({ outcome: f.outcome, q: search.q }).filter((e): e is [string, string] => !!e[1]));
           return (
             <Link
               key={f.label}
-              href={f.outcome ? `/deliveries?outcome=${f.outcome}` : '/deliveries'}
+              href={params.size ? `/deliveries?${params}` : '/deliveries'}
               aria-current={current ? 'page' : undefined}
               className={`rounded-md px-3 py-1.5 font-medium ${current ? 'bg-slate-900 text-white' : 'text-slate-600 hover:bg-slate-100'}`}
             >
@@ -42,12 +45,16 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
           );
         })}
       </nav>
+        <div className="w-full md:w-96">
+          <DeliverySearchForm q={search.q} outcome={search.outcome} />
+        </div>
+      </div>
       {invalid && (
         <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
           The address had a filter or page this list does not understand; showing all deliveries.
         </p>
       )}
-      <Suspense key={JSON.stringify(search)} fallback={<p className="text-sm text-slate-500">Loading deliveries…</p>}>
+      <Suspense key={JSON.stringify(search)} fallback={<p className="text-sm text-slate-600">Loading deliveries…</p>}>
         <DeliveryTable search={search} />
       </Suspense>
     </div>

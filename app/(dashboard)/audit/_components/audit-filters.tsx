@@ -1,53 +1,89 @@
-import Link from 'next/link';
-import type { AuditSearch } from '@/lib/audit/queries';
+'use client';
 
-const input = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
-const label = 'block text-xs font-medium text-slate-600';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { Select } from '@/app/_components/select';
+import { BUTTON, INPUT, LABEL } from '@/app/_components/ui';
 
-/** A plain GET form: the filters live in the URL, and a new search starts from the newest row. */
-export function AuditFilters({ search, actions, outcomes }: { search: AuditSearch; actions: string[]; outcomes: string[] }) {
+const FIELDS = ['action', 'actor', 'outcome', 'from', 'to'] as const;
+type Values = Partial<Record<(typeof FIELDS)[number], string>>;
+
+function hrefOf(values: Values): string {
+  const params = new URLSearchParams();
+  for (const key of FIELDS) if (values[key]?.trim()) params.set(key, values[key]!.trim());
+  const query = params.toString();
+  return query ? `/audit?${query}` : '/audit';
+}
+
+/**
+ * The audit log's filters, in the URL. A select or a day applies at once, the actor on Enter or
+ * leaving the field; the form shows what the URL says whenever it changes (Clear, Back).
+ */
+export function AuditFilters({ values, actions, outcomes }: { values: Values; actions: string[]; outcomes: string[] }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const key = hrefOf(values);
+  const [synced, setSynced] = useState(key);
+  const [form, setForm] = useState<Values>(values);
+  if (synced !== key) {
+    setSynced(key);
+    setForm(values);
+  }
+  const apply = (changes: Values) => {
+    const next = { ...form, ...changes };
+    setForm(next);
+    startTransition(() => router.push(hrefOf(next)));
+  };
+  const options = (list: string[], current?: string) => [...list, ...(current && !list.includes(current) ? [current] : [])].map((v) => ({ value: v, label: v }));
   return (
-    <form action="/audit" className="grid grid-cols-2 items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-6">
-      <label className={label}>
-        Action
-        <select name="action" defaultValue={search.action ?? ''} className={input}>
-          <option value="">Any</option>
-          {withCurrent(actions, search.action).map((a) => (
-            <option key={a}>{a}</option>
-          ))}
-        </select>
+    <form
+      role="search"
+      aria-label="Filter the audit log"
+      aria-busy={pending}
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply({});
+      }}
+      className="grid grid-cols-1 items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-6"
+    >
+      <Select label="Action" options={options(actions, form.action)} any="Any action" value={form.action ?? ''} onValueChange={(v) => apply({ action: v })} />
+      <label className={LABEL}>
+        Actor (any part of an email or name)
+        <input
+          name="actor"
+          value={form.actor ?? ''}
+          onChange={(e) => setForm((f) => ({ ...f, actor: e.target.value }))}
+          onBlur={() => (form.actor ?? '') !== (values.actor ?? '') && apply({})}
+          placeholder="priya, @finance, cli"
+          autoComplete="off"
+          className={`${INPUT} mt-1`}
+        />
       </label>
-      <label className={label}>
-        Actor
-        <input name="actor" defaultValue={search.actor ?? ''} placeholder="email, user:12, cli" className={input} />
-      </label>
-      <label className={label}>
-        Outcome
-        <select name="outcome" defaultValue={search.outcome ?? ''} className={input}>
-          <option value="">Any</option>
-          {withCurrent(outcomes, search.outcome).map((o) => (
-            <option key={o}>{o}</option>
-          ))}
-        </select>
-      </label>
-      <label className={label}>
+      <Select label="Outcome" options={options(outcomes, form.outcome)} any="Any outcome" value={form.outcome ?? ''} onValueChange={(v) => apply({ outcome: v })} />
+      <label className={LABEL}>
         From (IST day)
-        <input type="date" name="from" defaultValue={search.from ?? ''} className={input} />
+        <input type="date" name="from" value={form.from ?? ''} max={form.to || undefined} onChange={(e) => apply({ from: e.target.value })} className={`${INPUT} mt-1`} />
       </label>
-      <label className={label}>
+      <label className={LABEL}>
         To (IST day, included)
-        <input type="date" name="to" defaultValue={search.to ?? ''} className={input} />
+        <input type="date" name="to" value={form.to ?? ''} min={form.from || undefined} onChange={(e) => apply({ to: e.target.value })} className={`${INPUT} mt-1`} />
       </label>
       <div className="flex gap-2">
-        <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500">
+        <button type="submit" className={BUTTON.primary}>
           Filter
         </button>
-        <Link href="/audit" className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
+        <a
+          href="/audit"
+          onClick={(e) => {
+            e.preventDefault();
+            setForm({});
+            startTransition(() => router.push('/audit'));
+          }}
+          className={BUTTON.ghost}
+        >
           Clear
-        </Link>
+        </a>
       </div>
     </form>
   );
 }
-
-const withCurrent = (values: string[], current?: string) => (current && !values.includes(current) ? [...values, current] : values);

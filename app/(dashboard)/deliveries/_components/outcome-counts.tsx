@@ -12,12 +12,21 @@ const CARDS = [
 export async function OutcomeCounts() {
   const counts = await countDeliveriesByOutcome(await getDb(), new Date(Date.now() - DAY_MS));
   return (
-    <dl className="grid grid-cols-3 gap-4" aria-label="Deliveries in the last 24 hours">
+    <dl className="grid grid-cols-3 gap-2 sm:gap-4" aria-label="Deliveries in the last 24 hours">
       {CARDS.map((c) => (
-        <Link key={c.outcome} href={`/deliveries?outcome=${c.outcome}`} className="rounded-lg border border-slate-200 bg-white px-4 py-3 hover:border-slate-300">
-          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{c.label} · last 24 h</dt>
-          <dd className={`mt-1 text-2xl font-semibold tabular-nums ${c.tone}`}>{counts[c.outcome].toLocaleString('en-IN')}</dd>
-        </Link>
+        // The whole card is the link (stretched over it), while the list keeps its term and figure.
+        <div key={c.outcome} className="relative rounded-lg border border-slate-200 bg-white px-3 py-3 hover:border-slate-300 sm:px-4">
+          <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">
+            {c.label}
+            <span className="max-sm:sr-only"> · last 24 h</span>
+          </dt>
+          <dd className={`mt-1 text-2xl font-semibold tabular-nums ${c.tone}`}>
+            <Link href={`/deliveries?outcome=${c.outcome}`} className="after:absolute after:inset-0">
+              {counts[c.outcome].toLocaleString('en-IN')}
+              <span className="sr-only"> {c.label.toLowerCase()}: show them</span>
+            </Link>
+          </dd>
+        </div>
       ))}
     </dl>
   );

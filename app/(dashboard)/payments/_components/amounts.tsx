@@ -3,9 +3,9 @@ import type { Transaction } from '@/db/schema';
 import { checkAmounts } from '@/lib/payments/amount-check';
 import { Field, Fields, Section } from './section';
 
-/** Amounts exactly as stored (four decimals), and whether they add up. */
+/** The amounts (to the paisa, every digit when there are more; exact value in the title), and whether they add up. */
 export function Amounts({ t }: { t: Transaction }) {
-  const money = (value: string | null) => <Money value={value} currency={t.currency} exact />;
+  const money = (value: string | null) => <Money value={value} currency={t.currency} />;
   const check = checkAmounts(t);
   return (
     <Section title="Amounts and fees">
@@ -20,7 +20,7 @@ export function Amounts({ t }: { t: Transaction }) {
         <Field label="MDR GST">{money(t.mdrGst)}</Field>
         {t.transactionAmount !== null && <Field label="Transaction amount">{money(t.transactionAmount)}</Field>}
       </Fields>
-      <p data-testid="amount-check" className={`mt-3 rounded-md px-3 py-2 text-sm ${check.kind === 'mismatch' ? 'bg-red-50 text-red-800' : check.kind === 'ok' ? 'bg-emerald-50 text-emerald-800' : 'bg-slate-50 text-slate-600'}`}>
+      <p data-testid="amount-check" className={`mt-3 rounded-md px-3 py-2 text-sm ${check.kind === 'mismatch' ? 'bg-red-50 text-red-800' : check.kind === 'ok' ? 'bg-emerald-50 text-emerald-800' : 'bg-slate-50 text-slate-700'}`}>
         {check.kind === 'ok' && (
           <>
             ✓ amount + surcharge + surcharge GST = {money(check.expected)}, the final amount.

@@ -1,3 +1,4 @@
+import { Dash } from '@/app/_components/format';
 import { describeFlag, REVIEW_FLAGS } from '@/lib/payments/flags';
 
 const chip = (flag: string) =>
@@ -5,12 +6,13 @@ const chip = (flag: string) =>
 
 /** Compact flags for tables; the words are in the tooltip. */
 export function FlagBadges({ flags }: { flags: string[] }) {
-  if (flags.length === 0) return <span className="text-slate-400">—</span>;
+  if (flags.length === 0) return <Dash />;
   return (
     <span className="flex flex-wrap gap-1">
       {flags.map((f) => (
         <span key={f} title={describeFlag(f)} className={`whitespace-nowrap rounded px-1.5 py-0.5 text-[11px] font-medium ring-1 ring-inset ${chip(f)}`}>
           {f.replaceAll('_', ' ')}
+          {REVIEW_FLAGS.has(f) && <span className="sr-only"> (needs review)</span>}
         </span>
       ))}
     </span>
@@ -19,7 +21,7 @@ export function FlagBadges({ flags }: { flags: string[] }) {
 
 /** Flags with what each means, for the payment page. */
 export function FlagList({ flags }: { flags: string[] }) {
-  if (flags.length === 0) return <p className="text-sm text-slate-500">No flags: nothing here needs a person.</p>;
+  if (flags.length === 0) return <p className="text-sm text-slate-600">No flags: nothing here needs a person.</p>;
   return (
     <ul className="space-y-2">
       {flags.map((f) => (

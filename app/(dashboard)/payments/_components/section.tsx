@@ -1,7 +1,7 @@
 /** A titled card of the payment page. */
-export function Section({ title, children, className = '' }: { title: string; children: React.ReactNode; className?: string }) {
+export function Section({ title, children, className = '', id }: { title: string; children: React.ReactNode; className?: string; id?: string }) {
   return (
-    <section aria-label={title} className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`}>
+    <section id={id} aria-label={title} className={`min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-sm ${className}`}>
       <h2 className="mb-3 text-sm font-semibold text-slate-900">{title}</h2>
       {children}
     </section>
@@ -17,8 +17,8 @@ export function Field({ label, children, mono = false }: { label: string; childr
   const empty = children === null || children === undefined || children === '';
   return (
     <>
-      <dt className="text-slate-500">{label}</dt>
-      <dd className={`min-w-0 break-words ${mono ? 'font-mono text-xs leading-5' : ''} ${empty ? 'text-slate-400' : 'text-slate-900'}`}>{empty ? '—' : children}</dd>
+      <dt className="text-slate-600">{label}</dt>
+      <dd className={`min-w-0 break-words ${mono ? 'font-mono text-xs leading-5' : ''} ${empty ? 'text-slate-500' : 'text-slate-900'}`}>{empty ? '—' : children}</dd>
     </>
   );
 }

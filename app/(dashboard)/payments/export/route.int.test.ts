@@ -56,6 +56,21 @@ describe.each(await testDatabaseKinds())('GET /payments/export on $kind', ({ cre
     expect(await exportAudit(t.handle.db)).toEqual([]);
   });
 
+  it('answers a browser (support opening a shared export link) with a page in words, not JSON', async () => {
+    signIn('support');
+    const res = await GET(new Request('http://payops.test/payments/export?status=FAILED&q=', { headers: { accept: 'text/html,application/xhtml+xml' } }));
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('Your role cannot export payments');
+    expect(html).toContain('href="/payments?status=FAILED"');
+    signIn('finance');
+    const bad = await GET(new Request('http://payops.test/payments/export?from=yesterday', { headers: { accept: 'text/html' } }));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('the from in the link is not valid');
+    expect(await exportAudit(t.handle.db)).toEqual([]);
+  });
+
   it('refuses invalid search parameters with 400 before streaming or auditing', async () => {
     signIn('finance');
     const res = await get('?status=not+a+status&from=yesterday');

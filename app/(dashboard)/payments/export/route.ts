@@ -3,17 +3,45 @@ import { getDb } from '@/db/client';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/guards';
 import { exportFilename, exportFilters, exportPaymentsCsv } from '@/lib/finance/export';
+import { AppError } from '@/lib/errors';
+import { htmlPage, wantsHtml } from '@/lib/http/html-page';
 import { clientIp } from '@/lib/http/request';
-import { searchFromParams } from '@/lib/payments/search-params';
+import { rawSearch, searchFromParams, searchHref } from '@/lib/payments/search-params';
 import { route } from '@/lib/route';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = route(async (req) => {
-  const user = await authorize('payments.export');
+  const params = new URL(req.url).searchParams;
+  // The same search on the list: where a person opening this link in a browser is sent back to.
+  const list = searchHref('/payments', rawSearch(params), { cursor: null, limit: null });
+  let user;
+  try {
+    user = await authorize('payments.export');
+  } catch (err) {
+    // A shared export link opened by a role that cannot export: a page saying so, not raw JSON.
+    if (err instanceof AppError && err.code === 'forbidden' && wantsHtml(req)) {
+      return htmlPage(403, {
+        title: 'Export not allowed',
+        heading: 'Your role cannot export payments',
+        body: 'CSV exports are for finance and admin staff. You can still look at these payments in the list.',
+        link: { href: list, label: 'See these payments' },
+      });
+    }
+    throw err;
+  }
   // Unlike the page, a bad filter is refused: exporting everything instead would be a surprise.
-  const search = searchFromParams(new URL(req.url).searchParams);
-  if (!search.success) throw search.error;
+  const search = searchFromParams(params);
+  if (!search.success) {
+    if (!wantsHtml(req)) throw search.error;
+    const fields = [...new Set(search.error.issues.map((i) => String(i.path[0])))].join(', ');
+    return htmlPage(400, {
+      title: 'Export not started',
+      heading: 'This export link has a filter PayOps cannot read',
+      body: `Nothing was exported: the ${fields} in the link is not valid. Open the list, check the filters, and export from there.`,
+      link: { href: '/payments', label: 'Go to payments' },
+    });
+  }
 
   const db = await getDb();
   const filters = exportFilters(search.data);

@@ -1,40 +1,44 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useEffect, useRef } from 'react';
+import { ActionForm } from '@/app/_components/action-form';
+import { Select } from '@/app/_components/select';
+import { BUTTON, INPUT } from '@/app/_components/ui';
 import type { Role } from '@/db/schema/users';
 import { createUserAction, type UserFormState } from '../actions';
+import { roleOptions } from './user-controls';
 
-const input = 'mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+const input = `${INPUT} mt-1`;
 
+/** Adding a user: a refusal keeps everything typed and chosen; a success clears the form for the next one. */
 export function AddUserForm({ roles }: { roles: readonly Role[] }) {
   const [state, action, pending] = useActionState<UserFormState, FormData>(createUserAction, { ok: false, message: null });
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.ok) form.current?.reset();
+  }, [state]);
   const error = (field: string) =>
     state.fieldErrors?.[field] && <span className="mt-1 block text-xs text-red-700">{state.fieldErrors[field]}</span>;
   return (
-    <form action={action} className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="add-user-heading">
+    <ActionForm ref={form} action={action} className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="add-user-heading">
       <h2 id="add-user-heading" className="text-sm font-semibold">
         Add a user
       </h2>
       <div className="mt-3 grid grid-cols-1 gap-3 md:grid-cols-5">
         <label className="block text-xs font-medium text-slate-600 md:col-span-2">
           Email
-          <input name="email" type="email" required defaultValue={state.values?.email} autoComplete="off" className={input} />
+          <input name="email" type="email" required autoComplete="off" className={input} />
           {error('email')}
         </label>
         <label className="block text-xs font-medium text-slate-600">
           Name
-          <input name="name" defaultValue={state.values?.name} autoComplete="off" className={input} />
+          <input name="name" autoComplete="off" className={input} />
           {error('name')}
         </label>
-        <label className="block text-xs font-medium text-slate-600">
-          Role
-          <select name="role" defaultValue={state.values?.role || 'support'} className={input}>
-            {roles.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
+        <div>
+          <Select name="role" label="Role" options={roleOptions(roles)} defaultValue="support" />
           {error('role')}
-        </label>
+        </div>
         <label className="block text-xs font-medium text-slate-600">
           Password
           <input name="password" type="password" autoComplete="new-password" placeholder="empty: generate one" className={input} />
@@ -42,7 +46,7 @@ export function AddUserForm({ roles }: { roles: readonly Role[] }) {
         </label>
       </div>
       <div className="mt-3 flex items-center gap-3">
-        <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60">
+        <button type="submit" disabled={pending} className={BUTTON.primary}>
           {pending ? 'Adding…' : 'Add user'}
         </button>
         {state.message && (
@@ -57,6 +61,6 @@ export function AddUserForm({ roles }: { roles: readonly Role[] }) {
           this once: pass it on securely now.
         </div>
       )}
-    </form>
+    </ActionForm>
   );
 }

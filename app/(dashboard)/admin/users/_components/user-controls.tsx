@@ -1,10 +1,13 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useEffect, useState } from 'react';
+import { ActionForm } from '@/app/_components/action-form';
+import { Select } from '@/app/_components/select';
 import type { Role } from '@/db/schema/users';
 import { changeRoleAction, setActiveAction, type UserFormState } from '../actions';
 
 const initial: UserFormState = { ok: false, message: null };
+export const roleOptions = (roles: readonly Role[]) => roles.map((r) => ({ value: r, label: r.charAt(0).toUpperCase() + r.slice(1) }));
 
 function Feedback({ state }: { state: UserFormState }) {
   if (!state.message) return null;
@@ -15,36 +18,47 @@ function Feedback({ state }: { state: UserFormState }) {
   );
 }
 
+/**
+ * The role select shows the role the person has: the one just chosen once the change is saved,
+ * the one they still have when the change is refused (the last admin), and a change made
+ * elsewhere as soon as the page re-renders.
+ */
 export function RoleControl({ userId, email, role, roles, self }: { userId: number; email: string; role: Role; roles: readonly Role[]; self: boolean }) {
   const [state, action, pending] = useActionState(changeRoleAction, initial);
+  const [chosen, setChosen] = useState<string>(role);
+  const [shown, setShown] = useState(role);
+  if (shown !== role) {
+    setShown(role);
+    setChosen(role);
+  }
+  useEffect(() => {
+    if (state.message && !state.ok) setChosen(role);
+    // Only a new answer moves the select back; `role` changes are followed above.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state]);
   return (
-    <form action={action}>
+    <ActionForm action={action}>
       <input type="hidden" name="userId" value={userId} />
       <div className="flex items-center gap-1">
-        <select name="role" defaultValue={role} aria-label={`Role of ${email}`} disabled={self} className="rounded-md border border-slate-300 bg-white px-1.5 py-1 text-sm disabled:bg-slate-50">
-          {roles.map((r) => (
-            <option key={r}>{r}</option>
-          ))}
-        </select>
+        <Select name="role" label={`Role of ${email}`} hideLabel options={roleOptions(roles)} value={chosen} onValueChange={setChosen} disabled={self} className="w-28" />
         {!self && (
-          <button type="submit" disabled={pending} className="rounded-md px-2 py-1 text-xs font-medium text-indigo-600 hover:bg-indigo-50 disabled:opacity-60">
-            Change
+          <button type="submit" disabled={pending || chosen === role} className="rounded-md px-2 py-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50">
+            {pending ? 'Saving…' : 'Change'}
           </button>
         )}
       </div>
       <Feedback state={state} />
-    </form>
+    </ActionForm>
   );
 }
 
 export function ActiveControl({ userId, email, active, self }: { userId: number; email: string; active: boolean; self: boolean }) {
   const [state, action, pending] = useActionState(setActiveAction, initial);
-  if (self) return <span className="text-xs text-slate-500">You cannot disable yourself or change your own role.</span>;
+  if (self) return <span className="text-xs text-slate-600">You cannot disable yourself or change your own role.</span>;
   return (
-    <form
-      action={action}
-      onSubmit={(e) => {
-        if (active && !window.confirm(`Disable ${email}? Their sessions end at once.`)) e.preventDefault();
+    <ActionForm
+      action={(data) => {
+        if (!active || window.confirm(`Disable ${email}? Their sessions end at once.`)) action(data);
       }}
     >
       <input type="hidden" name="userId" value={userId} />
@@ -55,8 +69,9 @@ export function ActiveControl({ userId, email, active, self }: { userId: number;
         className={`rounded-md px-2 py-1 text-xs font-medium disabled:opacity-60 ${active ? 'text-red-700 hover:bg-red-50' : 'text-emerald-700 hover:bg-emerald-50'}`}
       >
         {active ? 'Disable' : 'Enable'}
+        <span className="sr-only">{` ${email}`}</span>
       </button>
       <Feedback state={state} />
-    </form>
+    </ActionForm>
   );
 }

@@ -1,4 +1,4 @@
-import { IstTime, StatusBadge } from '@/app/_components/format';
+import { Dash, IstTime, StatusBadge } from '@/app/_components/format';
 import { DataTable } from '@/app/_components/data-table';
 import { getDb } from '@/db/client';
 import type { OtpOutcome, Role, Transaction } from '@/db/schema';
@@ -45,6 +45,7 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
     transactionId: t.id,
     attemptKey: `n${data.attemptCount}`,
     cooldownSeconds: budget.cooldownUntil ? Math.ceil((budget.cooldownUntil.getTime() - now.getTime()) / 1000) : 0,
+    remaining: budget.remaining,
   };
 
   return (
@@ -57,10 +58,10 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
             </span>{' '}
             sent · <span className="tabular-nums">{budget.remaining}</span> left
           </p>
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-600">
             {budget.source === 'provider' ? `${providerName(t.provider)}'s own count, as it last told.` : "PayOps' count (the provider has not told its own)."}
           </p>
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-600">
             At most {limits.maxPerPayment} per payment, {limits.cooldownSeconds} s apart; {limits.maxPerAgentPerHour} an hour per agent.
           </p>
           <p className="text-xs text-slate-500" data-testid="otp-waiting">
@@ -78,7 +79,7 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
             <>
               {budget.remaining === 0 && (
                 <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                  This payment has used its whole OTP budget: another resend will be refused (and recorded).
+                  This payment has used its whole OTP budget, so no more OTPs can be sent for it. The customer can start a new payment.
                 </p>
               )}
               {t.provider !== 'enkash_wallet' &&
@@ -92,7 +93,7 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
               {walletCard && <WalletOtpForm {...form} cardAccountId={refs.cardAccountId ?? ''} enKashCardId={refs.enKashCardId ?? ''} />}
             </>
           )}
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-600">
             A provider error or timeout still counts against the budget: the OTP may have reached the customer&apos;s phone. No OTP value is ever shown here.
           </p>
         </div>
@@ -122,11 +123,11 @@ function OtpHistory({ rows }: { rows: OtpHistoryRow[] }) {
             <td className="px-3 py-2 text-slate-700">{r.channel}</td>
             <td className="whitespace-nowrap px-3 py-2 text-slate-700">{r.kind === 'wallet_otp' ? 'wallet OTP' : r.kind}</td>
             <td className="whitespace-nowrap px-3 py-2">
-              <StatusBadge status={label} family={family} />
+              <StatusBadge status={r.outcome ?? 'pending'} label={label} family={family} />
               {r.maskedMobile && <div className="mt-0.5 font-mono text-xs text-slate-500">to {r.maskedMobile}</div>}
             </td>
-            <td className="max-w-xs break-words px-3 py-2 text-slate-700">{r.reason ?? <span className="text-slate-400">—</span>}</td>
-            <td className="px-3 py-2 font-mono text-xs text-slate-600">{r.providerRequestId ?? <span className="text-slate-400">—</span>}</td>
+            <td className="max-w-xs break-words px-3 py-2 text-slate-700">{r.reason ?? <Dash />}</td>
+            <td className="px-3 py-2 font-mono text-xs text-slate-600">{r.providerRequestId ?? <Dash />}</td>
           </tr>
         );
       })}

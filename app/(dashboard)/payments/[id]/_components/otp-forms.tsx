@@ -1,12 +1,16 @@
 'use client';
 
 import { useActionState, useEffect, useState } from 'react';
+import { ActionForm } from '@/app/_components/action-form';
+import { Select } from '@/app/_components/select';
+import { BUTTON, INPUT } from '@/app/_components/ui';
 import type { OtpActionState } from '@/lib/otp/console';
 import { OTP_REASONS } from '@/lib/otp/reasons';
 import { resendOtpAction, sendWalletOtpAction } from '../otp-actions';
 
-const input = 'mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
-const button = 'rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-50';
+const input = `${INPUT} mt-1`;
+const button = BUTTON.primary;
+const REASON_OPTIONS = Object.entries(OTP_REASONS).map(([value, label]) => ({ value, label }));
 
 interface FormProps {
   transactionId: number;
@@ -14,34 +18,41 @@ interface FormProps {
   attemptKey: string;
   /** Seconds of cooldown left when the page rendered (the server decides; this only counts down). */
   cooldownSeconds: number;
+  /** Sends left in the payment's budget when the page rendered. */
+  remaining: number;
 }
 
-export function ResendOtpForm({ transactionId, attemptKey, cooldownSeconds, providerName }: FormProps & { providerName: string }) {
+/** What is left of the budget: the latest answer's figure, else the page's. */
+const leftOf = (state: OtpActionState | null, remaining: number) => state?.budget?.remaining ?? remaining;
+
+export function ResendOtpForm({ transactionId, attemptKey, cooldownSeconds, remaining, providerName }: FormProps & { providerName: string }) {
   const [state, action, pending] = useActionState(resendOtpAction, null);
   const left = useCountdown(cooldownSeconds, attemptKey);
+  const spent = leftOf(state, remaining) <= 0;
   return (
-    <form action={action} aria-label="Resend OTP" className="space-y-2">
+    <ActionForm action={action} aria-label="Resend OTP" className="space-y-2">
       <Hidden transactionId={transactionId} attemptKey={attemptKey} />
-      <ReasonFields state={state} />
+      <ReasonFields state={state} disabled={spent} />
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending || left > 0} className={button}>
+        <button type="submit" disabled={pending || left > 0 || spent} aria-describedby={spent ? `budget-spent-${transactionId}` : undefined} className={button}>
           {pending ? 'Sending…' : 'Resend OTP'}
         </button>
-        <Cooldown left={left} />
+        {spent ? <BudgetSpent id={`budget-spent-${transactionId}`} /> : <Cooldown left={left} />}
       </div>
       <p className="text-xs text-slate-500">PayOps asks {providerName} to send the customer a new OTP. The OTP itself never reaches PayOps.</p>
       <Outcome state={state} />
-    </form>
+    </ActionForm>
   );
 }
 
-export function WalletOtpForm({ transactionId, attemptKey, cooldownSeconds, cardAccountId, enKashCardId }: FormProps & { cardAccountId: string; enKashCardId: string }) {
+export function WalletOtpForm({ transactionId, attemptKey, cooldownSeconds, remaining, cardAccountId, enKashCardId }: FormProps & { cardAccountId: string; enKashCardId: string }) {
   const [state, action, pending] = useActionState(sendWalletOtpAction, null);
   const left = useCountdown(cooldownSeconds, attemptKey);
+  const spent = leftOf(state, remaining) <= 0;
   return (
-    <form action={action} aria-label="Send wallet transaction OTP" className="space-y-2">
+    <ActionForm action={action} aria-label="Send wallet transaction OTP" className="space-y-2">
       <Hidden transactionId={transactionId} attemptKey={attemptKey} />
-      <div className="grid grid-cols-2 gap-2">
+      <div className="grid gap-2 sm:grid-cols-2">
         <label className="block text-xs font-medium text-slate-600">
           Card account id
           <input name="cardAccountId" defaultValue={cardAccountId} required maxLength={64} autoComplete="off" className={`${input} font-mono`} />
@@ -53,12 +64,12 @@ export function WalletOtpForm({ transactionId, attemptKey, cooldownSeconds, card
           <FieldError state={state} field="enKashCardId" />
         </label>
       </div>
-      <ReasonFields state={state} />
+      <ReasonFields state={state} disabled={spent} />
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={pending || left > 0} className={button}>
+        <button type="submit" disabled={pending || left > 0 || spent} className={button}>
           {pending ? 'Sending…' : 'Send wallet transaction OTP'}
         </button>
-        <Cooldown left={left} />
+        {spent ? <BudgetSpent id={`wallet-budget-spent-${transactionId}`} /> : <Cooldown left={left} />}
       </div>
       {state?.maskedMobile && (
         <p role="status" data-testid="otp-masked-mobile" className="text-sm text-slate-700">
@@ -66,7 +77,7 @@ export function WalletOtpForm({ transactionId, attemptKey, cooldownSeconds, card
         </p>
       )}
       <Outcome state={state} />
-    </form>
+    </ActionForm>
   );
 }
 
@@ -79,29 +90,29 @@ function Hidden({ transactionId, attemptKey }: { transactionId: number; attemptK
   );
 }
 
-function ReasonFields({ state }: { state: OtpActionState | null }) {
+/** The reason and its note: kept as chosen whatever the answer (a refusal names the field to fix). */
+function ReasonFields({ state, disabled }: { state: OtpActionState | null; disabled?: boolean }) {
+  const [reason, setReason] = useState('');
   return (
     <div className="grid gap-2 sm:grid-cols-2">
-      <label className="block text-xs font-medium text-slate-600">
-        Reason
-        <select name="reasonCode" required defaultValue="" className={input}>
-          <option value="" disabled>
-            Pick a reason…
-          </option>
-          {Object.entries(OTP_REASONS).map(([code, label]) => (
-            <option key={code} value={code}>
-              {label}
-            </option>
-          ))}
-        </select>
+      <div>
+        <Select name="reasonCode" label="Reason" options={REASON_OPTIONS} value={reason} onValueChange={setReason} placeholder="Pick a reason…" disabled={disabled} />
         <FieldError state={state} field="reasonCode" />
-      </label>
+      </div>
       <label className="block text-xs font-medium text-slate-600">
-        Note <span className="font-normal text-slate-400">(needed for “Other”)</span>
-        <input name="reasonNote" maxLength={200} autoComplete="off" className={input} />
+        Note <span className="font-normal text-slate-600">{reason === 'other' ? '(required for “Other”)' : '(optional)'}</span>
+        <input name="reasonNote" maxLength={200} autoComplete="off" disabled={disabled} className={input} />
         <FieldError state={state} field="reasonNote" />
       </label>
     </div>
+  );
+}
+
+function BudgetSpent({ id }: { id: string }) {
+  return (
+    <span id={id} data-testid="otp-budget-spent" className="text-sm text-amber-900">
+      No OTP sends left for this payment: its budget is used up.
+    </span>
   );
 }
 
