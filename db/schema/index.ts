@@ -4,3 +4,4 @@ export * from './deliveries';
 export * from './audit-log';
 export * from './users';
 export * from './otp';
+export * from './live';
