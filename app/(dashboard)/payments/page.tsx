@@ -1,8 +1,11 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
+import { getDb } from '@/db/client';
 import { requirePagePermission } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
+import { liveSnapshot } from '@/lib/live/events';
 import { parseSearchLenient, searchHref, toSearchParams } from '@/lib/payments/search-params';
+import { NewPayments } from './_components/new-payments';
 import { Notices } from './_components/notices';
 import { PaymentResults, ResultsSkeleton } from './_components/payment-results';
 import { SearchForm } from './_components/search-form';
@@ -13,6 +16,8 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
   const user = await requirePagePermission('payments.read');
   // A bad parameter is dropped with a notice: a stale link still shows payments, never an error page.
   const { search, kept, notices } = parseSearchLenient(toSearchParams(await searchParams));
+  // Read before the results: whatever is recorded after it is announced as new, not lost.
+  const live = await liveSnapshot(await getDb());
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between">
@@ -26,6 +31,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
       </div>
       <SearchForm values={kept} />
       <Notices notices={notices} />
+      <NewPayments after={live.paymentId} liveFrom={live.eventId} filters={searchHref('', kept, { cursor: null }).replace(/^\?/, '')} onFirstPage={!search.cursor} />
       <Suspense key={searchHref('', kept)} fallback={<ResultsSkeleton />}>
         <PaymentResults query={{ ...search, matchNames: true }} kept={kept} />
       </Suspense>

@@ -2,9 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { CardLabel, IstTime, StatusBadge } from '@/app/_components/format';
+import { LiveRefresh } from '@/app/_components/live';
 import { getDb } from '@/db/client';
 import { requirePagePermission } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
+import { liveSnapshot } from '@/lib/live/events';
 import { getPaymentDetail } from '@/lib/payments/queries';
 import { parsePaymentId } from '@/lib/payments/search-params';
 import { buildTimeline, describeEffect } from '@/lib/payments/timeline';
@@ -24,6 +26,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   if (id === null) notFound();
   // Support staff never receive the raw payload: it is not even read for them.
   const showRaw = can(user.role, 'payments.raw');
+  // Read before the payment: a change landing while the page renders is replayed, not missed.
+  const live = await liveSnapshot(await getDb());
   const detail = await getPaymentDetail(await getDb(), { id, includePayload: showRaw });
   if (!detail) notFound();
   const t = detail.transaction;
@@ -39,6 +43,9 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           <h1 className="font-mono text-xl font-semibold tracking-tight">{t.transactionId}</h1>
           <StatusBadge status={t.status} family={t.statusFamily} />
           {t.flags.length > 0 && <span className="rounded-md bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-inset ring-red-600/20">flagged</span>}
+          <div className="ml-auto">
+            <LiveRefresh topics={`payment:${t.id}`} after={live.eventId} />
+          </div>
         </div>
         <p className="text-sm text-slate-600">
           {t.provider} · <IstTime value={t.txnAt} />
