@@ -1,22 +1,12 @@
 -- Live pages (lib/live): every new delivery and every payment created or changed becomes a row of
--- live_events and a NOTIFY on channel payops_live, written here by triggers so that every writer
--- (the webhooks, verification, OTP calls, another app instance, a person with psql) produces
--- events without code of its own. NOTIFY is sent at COMMIT, never for a rolled-back change.
--- The payload is the event itself, ids only (no personal data):
---   {"id": <live_events.id>, "t": "delivery"|"payment", "k": <kind>, "p": <transactions.id>|null, "d": <deliveries.id>|null}
+-- live_events, written here by triggers in the writer's own transaction, so that every writer (the
+-- webhooks, verification, OTP calls, another app instance, a person with psql) produces events
+-- without code of its own, and none for a change that is rolled back. Ids only, no personal data.
+-- No NOTIFY here: Postgres serialises the commits of all transactions that notify, which halved
+-- the webhook's throughput; a writer rings a doorbell after its commit instead (lib/live/ring.ts),
+-- and every instance also reads the table on a short poll.
 -- A session that sets payops.live_events = 'off' writes none (the bulk seed: history, not news).
 
-CREATE OR REPLACE FUNCTION payops_live_event(p_topic text, p_kind text, p_payment bigint, p_delivery bigint) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-  event_id bigint;
-BEGIN
-  INSERT INTO live_events (topic, kind, payment_id, delivery_id) VALUES (p_topic, p_kind, p_payment, p_delivery)
-  RETURNING id INTO event_id;
-  PERFORM pg_notify('payops_live', json_build_object('id', event_id, 't', p_topic, 'k', p_kind, 'p', p_payment, 'd', p_delivery)::text);
-END;
-$$;
---> statement-breakpoint
 -- A delivery names its payment by (provider, transaction_id); the event carries the payment's row
 -- id so that payment's page hears about a duplicate too (its timeline shows every delivery).
 -- AFTER ROW triggers run when the whole statement is done, so the ingest's single statement has
@@ -32,7 +22,7 @@ BEGIN
   IF NEW.transaction_id IS NOT NULL THEN
     SELECT t.id INTO payment FROM transactions t WHERE t.transaction_id = NEW.transaction_id AND t.provider = NEW.provider;
   END IF;
-  PERFORM payops_live_event('delivery', NEW.outcome, payment, NEW.id);
+  INSERT INTO live_events (topic, kind, payment_id, delivery_id) VALUES ('delivery', NEW.outcome, payment, NEW.id);
   RETURN NULL;
 END;
 $$;
@@ -43,7 +33,7 @@ BEGIN
   IF current_setting('payops.live_events', true) IS NOT DISTINCT FROM 'off' THEN
     RETURN NULL;
   END IF;
-  PERFORM payops_live_event('payment', CASE WHEN TG_OP = 'INSERT' THEN 'created' ELSE 'updated' END, NEW.id, NULL);
+  INSERT INTO live_events (topic, kind, payment_id) VALUES ('payment', CASE WHEN TG_OP = 'INSERT' THEN 'created' ELSE 'updated' END, NEW.id);
   RETURN NULL;
 END;
 $$;

@@ -2,7 +2,7 @@ import { asc, gt, lt, sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '@/db/client';
 import { liveEvents, type LiveTopic } from '@/db/schema';
 
-/** The NOTIFY channel the live_events triggers send on (migration live_events_triggers). */
+/** The NOTIFY channel of the doorbell (lib/live/ring.ts): "live_events has news, read it". */
 export const LIVE_CHANNEL = 'payops_live';
 
 /**
@@ -22,18 +22,6 @@ const positive = (v: unknown): number | null => {
   const n = typeof v === 'string' ? Number(v) : v;
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : null;
 };
-
-/** The payload of a NOTIFY on LIVE_CHANNEL (`{id, t, k, p, d}`), or null when it is not one. */
-export function parseNotification(payload: string): LiveEvent | null {
-  try {
-    const v = JSON.parse(payload) as Record<string, unknown>;
-    const id = positive(v.id);
-    if (id === null || (v.t !== 'delivery' && v.t !== 'payment') || typeof v.k !== 'string') return null;
-    return { id, topic: v.t, kind: v.k, paymentId: positive(v.p), deliveryId: positive(v.d) };
-  } catch {
-    return null;
-  }
-}
 
 /** Events after `after`, oldest first, at most `limit` of them. */
 export async function readLiveEvents(db: DbOrTx, params: { after: number; limit: number }): Promise<LiveEvent[]> {

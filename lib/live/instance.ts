@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { getDbHandle, type Db, type DbHandle } from '@/db/client';
 import { env } from '@/lib/env';
 import { LiveHub } from './hub';
-import { PgliteListener, PostgresListener, type LiveSource } from './listener';
+import { PgliteFeed, PostgresListener, type LiveSource } from './listener';
 
 /** A process's live updates: the fan-out hub, the one connection feeding it, and the database to replay from. */
 export interface Live {
@@ -16,10 +16,10 @@ export function startLive(handle: Pick<DbHandle, 'db' | 'kind'>, url?: string): 
   const hub = new LiveHub();
   let source: LiveSource;
   if (handle.kind === 'pglite') {
-    source = new PgliteListener((handle.db as unknown as { $client: PGlite }).$client, hub).start();
+    source = new PgliteFeed((handle.db as unknown as { $client: PGlite }).$client, { hub }).run();
   } else {
     if (!url) throw new Error('startLive: a Postgres database needs its URL');
-    source = new PostgresListener({ url, hub }).start();
+    source = new PostgresListener({ url, hub }).run();
   }
   return { hub, source, db: handle.db };
 }

@@ -44,7 +44,8 @@ describe.skipIf(!(await postgresReachable()))('the Postgres listener', () => {
     const through = new URL(t.url!);
     through.hostname = '127.0.0.1';
     through.port = String(proxy.port);
-    listener = new PostgresListener({ url: through.href, hub, probeMs: 200, timeoutMs: 500, backoffMs: [50, 200], catchUpMax: 6 }).start();
+    // Plays another instance: woken by the doorbell's NOTIFY only, not by this process's rings.
+    listener = new PostgresListener({ url: through.href, hub, pollMs: 200, timeoutMs: 500, backoffMs: [50, 200], catchUpMax: 6, wakeOnRing: false }).run();
     hub.subscribe((m) => heard.push(m));
     await listener.ready(10_000);
   });
@@ -67,6 +68,31 @@ describe.skipIf(!(await postgresReachable()))('the Postgres listener', () => {
     );
     expect(listening).toBe(1);
     await Promise.all(streams.map((s) => s.body!.cancel()));
+  });
+
+  it('another instance is woken by the doorbell NOTIFY, not by its poll; a writer that does not ring is read by the poll', async () => {
+    const otherHub = new LiveHub();
+    const other: number[] = [];
+    otherHub.subscribe((m) => m.type === 'event' && other.push(m.event.id));
+    const instance = new PostgresListener({ url: t.url!, hub: otherHub, pollMs: 600_000, wakeOnRing: false }).run();
+    try {
+      await instance.ready(10_000);
+      const before = await lastEventId();
+      const started = Date.now();
+      await notify();
+      const ids = await idsAfter(before);
+      await waitFor(() => ids.every((id) => other.includes(id)), 5000, 'the doorbell heard');
+      expect(Date.now() - started).toBeLessThan(5000);
+
+      // A change made by hand (no ring): the instance without a poll does not see it; the one with one does.
+      const again = await lastEventId();
+      await t.handle.db.execute(sql`UPDATE transactions SET verification = 'error', verified_at = now() WHERE id = (SELECT max(id) FROM transactions)`);
+      const [byHand] = await idsAfter(again);
+      await waitFor(() => heardIds().includes(byHand), 5000, 'the poll read it');
+      expect(other).not.toContain(byHand);
+    } finally {
+      await instance.close();
+    }
   });
 
   it('reconnects after the connection is cut and publishes what was committed meanwhile', async () => {

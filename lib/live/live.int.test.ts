@@ -42,7 +42,7 @@ describe.each(await testDatabaseKinds())('live events on $kind', ({ create }) =>
     await t?.cleanup();
   });
 
-  it('a delivery that creates a payment writes a payment event and a delivery event, each notified', async () => {
+  it('a delivery that creates a payment writes a payment event and a delivery event, each heard by the listener', async () => {
     const before = await lastEventId();
     const id = `EKLIVE${++n}`;
     expect(await notify({ transactionId: id, status: 'PENDING_WITH_BANK' })).toBe(200);
@@ -86,7 +86,7 @@ describe.each(await testDatabaseKinds())('live events on $kind', ({ create }) =>
     expect((await eventsAfter(before)).map((e) => [e.topic, e.kind, e.paymentId])).toEqual([['payment', 'updated', payment]]);
   });
 
-  it('a rolled-back change writes and notifies nothing', async () => {
+  it('a rolled-back change writes nothing and is never heard', async () => {
     const before = await lastEventId();
     const heardBefore = heard.length;
     await expect(
@@ -96,9 +96,10 @@ describe.each(await testDatabaseKinds())('live events on $kind', ({ create }) =>
       }),
     ).rejects.toThrow('changed my mind');
     await notify({ transactionId: `EKLIVE${++n}` });
-    await waitFor(() => heard.length >= heardBefore + 2);
+    await waitFor(() => heard.slice(heardBefore).filter((m) => m.type === 'event' && m.event.id > before).length >= 2);
     expect((await eventsAfter(before)).map((e) => e.kind)).toEqual(['created', 'accepted']);
-    expect(heard.slice(heardBefore).map((m) => m.type === 'event' && m.event.kind)).toEqual(['created', 'accepted']);
+    // (What was heard meanwhile may include the previous test's change made without a ring, read by the poll.)
+    expect(heard.slice(heardBefore).flatMap((m) => (m.type === 'event' && m.event.id > before ? [m.event.kind] : []))).toEqual(['created', 'accepted']);
   });
 
   it('the bulk seed writes no events', async () => {
