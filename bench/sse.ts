@@ -5,6 +5,7 @@
 // delivery's POST to its event reaching each client (p50/p95/p99/max), whether every client got every
 // event exactly once, and the load the machine was under. Prints figures; exits 1 only when an event
 // was lost or a request failed, never because of a latency.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -15,6 +16,17 @@ import { DOCUMENTED_EXAMPLE } from '@/test/enkash';
 import { cleanupOnSignals, createDatabase, ensureBuild, freePort, onCleanup, percentile, randomToken, redactUrl, runBenchmark, signIn, spawnServer } from './lib';
 
 const EMAIL = 'sse-bench@payops.test';
+
+/** CPU time (ms) a Linux process has used so far (utime + stime from /proc); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 
 function options() {
   const { values } = parseArgs({
@@ -43,11 +55,13 @@ function client(url: string, cookie: string) {
   const arrived = new Map<number, number>();
   let duplicates = 0;
   let opened = false;
+  let encoding: string | null = null;
   const abort = new AbortController();
   const done = (async () => {
     const res = await fetch(url, { headers: { cookie, accept: 'text/event-stream' }, signal: abort.signal });
     if (res.status !== 200) throw new Error(`GET /api/live answered ${res.status}: ${await res.text()}`);
     opened = true;
+    encoding = res.headers.get('content-encoding');
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     for (;;) {
@@ -76,6 +90,9 @@ function client(url: string, cookie: string) {
     },
     get opened() {
       return opened;
+    },
+    get encoding() {
+      return encoding;
     },
     done,
     close: () => abort.abort(),
@@ -121,7 +138,10 @@ async function main(): Promise<number> {
   const { rows: listeners } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'payops-live'`,
   );
-  console.log(`${connected} of ${clients} clients connected; listening connections on the database: ${listeners[0].n}`);
+  console.log(
+    `${connected} of ${clients} clients connected (content-encoding ${readers[0].encoding ?? 'none'}); listening connections on the database: ${listeners[0].n}`,
+  );
+  const cpuAtStart = { server: processCpuMs(server.pid), bench: process.cpuUsage() };
 
   // Deliveries at a steady rate, each a new payment; the time each POST was sent and answered.
   const run = randomToken(3).toUpperCase();
@@ -163,6 +183,8 @@ async function main(): Promise<number> {
   const settle = Date.now() + 10_000;
   while (received() < expected && Date.now() < settle) await new Promise((r) => setTimeout(r, 100));
   const loadAfter = load();
+  const benchCpu = process.cpuUsage(cpuAtStart.bench);
+  const cpu = { server: processCpuMs(server.pid) - cpuAtStart.server, bench: (benchCpu.user + benchCpu.system) / 1000 };
 
   const fromSent: number[] = [];
   const fromAnswer: number[] = [];
@@ -188,6 +210,10 @@ async function main(): Promise<number> {
   console.log(
     `\nevents: ${received()} of ${expected} expected (${connected} clients × ${deliveryOf.size} deliveries), ${duplicates} duplicates; ` +
       `${complete} of ${connected} clients got every event: ${complete === connected && connected === clients ? 'ALL' : 'NOT ALL'}`,
+  );
+  console.log(
+    `CPU from the first POST until every event arrived: server ${(cpu.server / 1000).toFixed(1)} s (${((cpu.server * 1000) / Math.max(1, received())).toFixed(0)} µs per event sent), ` +
+      `this process (posts and ${clients} readers) ${(cpu.bench / 1000).toFixed(1)} s`,
   );
   console.log(`load average before: ${loadBefore}; after: ${loadAfter}`);
   if (server.stderr.length) console.log(`server stderr (last lines):\n${server.stderr.slice(-5).join('\n')}`);

@@ -29,6 +29,14 @@ export const LIVE_DEFAULTS = { heartbeatMs: 15_000, maxAgeMs: 5 * 60_000, retryM
 /** Chunks waiting for a browser that does not read: past this the stream is ended (it reconnects and catches up). */
 const MAX_QUEUED = 1000;
 
+// One event goes to every open stream of the process: its JSON is written once, not once per stream.
+const serialised = new WeakMap<LiveEvent, string>();
+const dataLine = (e: LiveEvent) => {
+  let text = serialised.get(e);
+  if (text === undefined) serialised.set(e, (text = `data: ${JSON.stringify(e)}\n\n`));
+  return text;
+};
+
 /** The last-event id a request resumes from: the Last-Event-ID header (a reconnect), else `?after=`. */
 export function resumeFrom(req: Request): number | null {
   const raw = req.headers.get('last-event-id') ?? new URL(req.url).searchParams.get('after');
@@ -111,7 +119,7 @@ export async function openLiveStream(options: LiveStreamOptions): Promise<Respon
         if (replayed.has(e.id) || !matchesAny(o.channels, e)) return;
         const id = e.id > lastId ? `id: ${e.id}\n` : '';
         lastId = Math.max(lastId, e.id);
-        write(`${id}data: ${JSON.stringify(e)}\n\n`);
+        write(id + dataLine(e));
       };
 
       write(`retry: ${o.retryMs}\n: payops live\n\n`);
