@@ -29,11 +29,15 @@ export function useLiveEvents(topics: string, after: number, onNotice: (notice: 
   useEffect(() => {
     handler.current = onNotice;
   });
-  // Only the first render's snapshot: later renders (router.refresh) must not restart the stream.
-  const startAfter = useRef(after);
+  // Read when the stream starts: later renders (router.refresh) bring a newer snapshot but must
+  // not restart the stream; other topics (another payment's page) start from the page's own.
+  const snapshot = useRef(after);
+  useEffect(() => {
+    snapshot.current = after;
+  });
 
   useEffect(() => {
-    let lastId = startAfter.current;
+    let lastId = snapshot.current;
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
