@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { LIVE_REFRESH_COOKIE, LIVE_REFRESH_SECONDS } from '@/lib/live/refresh-cookie';
 
 /** What `GET /api/live` sends (lib/live/events.ts): ids only; a page re-reads what it shows. */
 export interface LiveEvent {
@@ -130,10 +131,23 @@ export function LiveIndicator({ status }: { status: LiveStatus }) {
   );
 }
 
+/**
+ * router.refresh() for a live update, coalesced. What it requests — the page, then the links the
+ * router prefetches again once its cache is cleared — is not the staff member's doing, so a
+ * short-lived cookie marks this tab's requests for the next seconds and proxy.ts does not slide
+ * the session's idle expiry for them: a page left open must not keep its session alive for ever.
+ */
+export function useLiveRefresh(): () => void {
+  const router = useRouter();
+  return useCoalesced(() => {
+    document.cookie = `${LIVE_REFRESH_COOKIE}=1; path=/; max-age=${LIVE_REFRESH_SECONDS}; samesite=strict`;
+    router.refresh();
+  });
+}
+
 /** Re-renders the page (its server components re-read the database) whenever something on `topics` changes. */
 export function LiveRefresh({ topics, after }: { topics: string; after: number }) {
-  const router = useRouter();
-  const refresh = useCoalesced(() => router.refresh());
+  const refresh = useLiveRefresh();
   const status = useLiveEvents(topics, after, refresh);
   return <LiveIndicator status={status} />;
 }

@@ -1,17 +1,15 @@
 'use client';
 
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { LiveIndicator, useCoalesced, useLiveEvents } from '@/app/_components/live';
+import { LiveIndicator, useLiveEvents, useLiveRefresh } from '@/app/_components/live';
 
 /**
  * New deliveries appear as they are recorded: on the first page the list re-reads itself; on an
  * older page (keyset, nothing shifts under the reader) a link back to the newest says how many came.
  */
 export function LiveDeliveries({ after, onFirstPage, outcome }: { after: number; onFirstPage: boolean; outcome?: string }) {
-  const router = useRouter();
-  const refresh = useCoalesced(() => router.refresh());
+  const refresh = useLiveRefresh();
   const [missed, setMissed] = useState(0);
   const status = useLiveEvents('deliveries', after, (n) => {
     if (n.type === 'event' && outcome && n.event.kind !== outcome) return;
