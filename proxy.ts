@@ -1,6 +1,5 @@
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { auth } from '@/lib/auth/config';
-import { LIVE_REFRESH_COOKIE } from '@/lib/live/refresh-cookie';
 
 // Next 16's middleware. It sends signed-out browsers to the sign-in page, refreshes the
 // session cookie (the idle timeout counts from the last request), and sets a per-request CSP
@@ -16,11 +15,6 @@ const withSession = auth((req) => {
     return NextResponse.redirect(login);
   }
 
-  return secured(req);
-});
-
-/** The per-request CSP nonce and the security headers every page gets. */
-function secured(req: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   const csp = [
     "default-src 'self'",
@@ -42,19 +36,12 @@ function secured(req: NextRequest) {
   res.headers.set('content-security-policy', csp);
   res.headers.set('cache-control', 'no-store');
   return res;
-}
+});
 
 // With a lazy config (the secret may be generated at boot) Auth.js hands back a promise of
 // the wrapped handler; Next wants a plain function.
 type Handler = (req: NextRequest, ev: NextFetchEvent) => Promise<Response | undefined>;
 export default async function proxy(req: NextRequest, ev: NextFetchEvent) {
-  // A page re-read by a live update (app/_components/live.tsx marks the tab's requests with this
-  // cookie for a few seconds) is not the staff member's doing: it must not slide the session's idle
-  // expiry, or a page left open would keep its session alive for ever. Next hides its RSC headers
-  // from this function, so the mark is all there is; a full page load (HTML) still slides. The page
-  // checks the session itself either way.
-  const pageLoad = (req.headers.get('accept') ?? '').includes('text/html');
-  if (req.cookies.get(LIVE_REFRESH_COOKIE)?.value === '1' && !pageLoad) return secured(req);
   const handler = (await (withSession as unknown as Promise<Handler>)) as Handler;
   return handler(req, ev);
 }

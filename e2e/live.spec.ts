@@ -170,27 +170,12 @@ test.describe('live pages across two instances', () => {
   test.describe('admin', () => {
     test.use({ storageState: storageState('admin') });
 
-    test('the deliveries page on B shows a delivery posted to A as a new row, without sliding the idle session', async ({ page, request, context }) => {
-      const session = async () => (await context.cookies(B)).find((c) => c.name.endsWith('authjs.session-token'))!;
-      // The router prefetches the page's links after it loads (and after every refresh): wait until
-      // the load's own requests are over before noting the expiry.
-      let lastRsc = Date.now();
-      const mark = (r: { url(): string }) => {
-        if (r.url().includes('_rsc=')) lastRsc = Date.now();
-      };
-      page.on('request', mark);
-      page.on('requestfinished', mark);
+    test('the deliveries page on B shows a delivery posted to A as a new row', async ({ page, request }) => {
       await page.goto(`${B}/deliveries`);
       await expect(liveStatus(page)).toHaveAttribute('data-status', 'live');
-      await expect.poll(() => Date.now() - lastRsc, { timeout: 20_000 }).toBeGreaterThan(1500);
-      const loaded = (await session()).expires;
       const id = newId();
       await postToA(request, { transactionId: id });
       await expect(page.getByRole('link', { name: id })).toBeVisible({ timeout: LIVE_MS });
-      // The page re-read itself; that is not the admin's activity: the idle expiry has not moved.
-      expect((await session()).expires).toBe(loaded);
-      await page.reload();
-      expect((await session()).expires).toBeGreaterThan(loaded);
     });
   });
 });

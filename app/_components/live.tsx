@@ -2,7 +2,6 @@
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { LIVE_REFRESH_COOKIE, LIVE_REFRESH_SECONDS } from '@/lib/live/refresh-cookie';
 
 /** What `GET /api/live` sends (lib/live/events.ts): ids only; a page re-reads what it shows. */
 export interface LiveEvent {
@@ -132,17 +131,49 @@ export function LiveIndicator({ status }: { status: LiveStatus }) {
 }
 
 /**
- * router.refresh() for a live update, coalesced. What it requests — the page, then the links the
- * router prefetches again once its cache is cleared — is not the staff member's doing, so a
- * short-lived cookie marks this tab's requests for the next seconds and proxy.ts does not slide
- * the session's idle expiry for them: a page left open must not keep its session alive for ever.
+ * How recently someone must have used this tab for live updates to re-read the page by themselves.
+ * Each re-read is a request that slides the session's idle expiry (proxy.ts), so a page left open
+ * must stop re-reading, or it would keep its session alive for ever: after this long without a
+ * key, click, scroll or pointer move (or while the tab is hidden) updates wait, and the first sign
+ * of someone back brings them in. The session so ends at most this long after the idle limit.
  */
+export const LIVE_ACTIVE_MS = 2 * 60_000;
+
+let lastActivity = Date.now();
+const backAgain = new Set<() => void>();
+if (typeof window !== 'undefined') {
+  const active = () => {
+    lastActivity = Date.now();
+    // Each waits only if it has updates waiting.
+    if (document.visibilityState === 'visible') for (const fn of backAgain) fn();
+  };
+  for (const type of ['pointerdown', 'pointermove', 'keydown', 'scroll', 'wheel', 'touchstart']) window.addEventListener(type, active, { passive: true, capture: true });
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && active());
+}
+
+/** Whether a live update may re-read the page now (pure, for tests). */
+export function someoneIsThere(now: number, lastActive: number, visible: boolean): boolean {
+  return visible && now - lastActive < LIVE_ACTIVE_MS;
+}
+
+/** router.refresh() for live updates: coalesced, and only while someone is using the tab (LIVE_ACTIVE_MS). */
 export function useLiveRefresh(): () => void {
   const router = useRouter();
-  return useCoalesced(() => {
-    document.cookie = `${LIVE_REFRESH_COOKIE}=1; path=/; max-age=${LIVE_REFRESH_SECONDS}; samesite=strict`;
-    router.refresh();
-  });
+  const refresh = useCoalesced(() => router.refresh());
+  const pending = useRef(false);
+  useEffect(() => {
+    const onBack = () => {
+      if (!pending.current) return;
+      pending.current = false;
+      refresh();
+    };
+    backAgain.add(onBack);
+    return () => void backAgain.delete(onBack);
+  }, [refresh]);
+  return useCallback(() => {
+    if (someoneIsThere(Date.now(), lastActivity, document.visibilityState === 'visible')) refresh();
+    else pending.current = true;
+  }, [refresh]);
 }
 
 /** Re-renders the page (its server components re-read the database) whenever something on `topics` changes. */
