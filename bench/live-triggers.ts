@@ -42,10 +42,10 @@ function cpuMs(pid: number): number {
 /**
  * off: no live updates at all (triggers disabled, no doorbell). rows: as shipped — the triggers
  * write live_events rows, the handler rings the doorbell after its commit (lib/live/ring.ts).
- * notify: the first design, for the record — the triggers also NOTIFY inside the writer's
- * transaction, no doorbell.
+ * silent: the rows without the doorbell (what the rows alone cost). notify: the first design, for
+ * the record — the triggers also NOTIFY inside the writer's transaction, no doorbell.
  */
-const VARIANTS = ['off', 'rows', 'notify'] as const;
+const VARIANTS = ['off', 'rows', 'silent', 'notify'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 const NOTIFY = `PERFORM pg_notify('payops_live', json_build_object('id', currval(pg_get_serial_sequence('live_events', 'id')))::text);`;
@@ -119,8 +119,14 @@ async function measure(label: string, handle: DbHandle, admin: pg.Client | null,
   };
   const events = async () => Number((await queryRows<{ n: string }>(handle.db, sql`SELECT count(*)::text AS n FROM live_events`))[0].n);
 
-  await deliver(Date.now() + 2000); // warm-up: prepared statements, JIT of the handler
-  console.log(`\n${label}: ${IN_FLIGHT} deliveries in flight, ${rounds} pairs of ${seconds} s rounds`);
+  // Warm-up, uncounted, each variant in turn: prepared statements, the handler's JIT, the triggers'
+  // plans, the tables' first pages. Without it the first round measured runs cold at half speed.
+  for (const variant of variants) {
+    await setVariant(variant);
+    await deliver(Date.now() + 3000);
+  }
+
+  console.log(`\n${label}: ${IN_FLIGHT} deliveries in flight, ${rounds} passes of ${seconds} s rounds per variant`);
   console.log('  variant    deliv/s   pg µs/deliv   live events written');
   const results: Round[] = [];
   // Each variant in turn, the order reversed every other pass, so none always goes first.
