@@ -5,6 +5,7 @@ export const E2E = {
   baseURL: `http://127.0.0.1:${PORT}`,
   webhookSecret: 'e2e-webhook-secret',
   apiToken: 'e2e-api-token',
+  authSecret: 'e2e-auth-secret-0123456789abcdef0123456789',
 };
 
 // Debian's Chromium; Playwright never downloads a browser here.
@@ -59,7 +60,7 @@ export default defineConfig({
       PORT: String(PORT),
       ENKASH_WEBHOOK_SECRET: E2E.webhookSecret,
       PAYOPS_API_TOKEN: E2E.apiToken,
-      AUTH_SECRET: 'e2e-auth-secret-0123456789abcdef0123456789',
+      AUTH_SECRET: E2E.authSecret,
       NEXT_TELEMETRY_DISABLED: '1',
       // The provider simulator runs beside the e2e server, on E2E_PORT + 10.
       PAYOPS_SANDBOX: '1',

@@ -107,7 +107,10 @@ export async function seedPayments(db: Db, options: SeedOptions): Promise<{ inse
   let inserted = 0;
   for (let from = 1; from <= options.payments; from += batch) {
     const to = Math.min(options.payments, from + batch - 1);
-    const rows = await queryRows<{ n: number }>(db, sql`
+    // Bulk history is not news: no live_events row or NOTIFY per seeded payment (migration live_events_triggers).
+    const rows = await db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config('payops.live_events', 'off', true)`);
+      return queryRows<{ n: number }>(tx, sql`
       WITH src AS (
         SELECT g,
                to_timestamp((${start}::float8 + (g - 1 + random()) / ${options.payments}::float8 * ${end - start}::float8) / 1000) AS created_at,
@@ -202,6 +205,7 @@ export async function seedPayments(db: Db, options: SeedOptions): Promise<{ inse
         RETURNING 1
       )
       SELECT count(*)::int AS n FROM stored`);
+    });
     inserted += rows[0].n;
     options.onBatch?.(to, options.payments);
   }

@@ -6,3 +6,4 @@ export * from './users';
 export * from './otp';
 export * from './alerts';
 export * from './saved-views';
+export * from './live';

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { deliveries, paymentEvents, transactions, type Transaction } from '@/db/schema';
 import { AMOUNT_SORT_NULL, classifyQuery, encodeCursor, escapeLike, ID_PREFIX_MIN, isAmountSort, type Cursor, type Sort, type TransactionSearch } from './search-params';
@@ -11,6 +11,8 @@ export type TransactionQuery = TransactionSearch & {
    * personal data the read API never shows, so the API must not be able to probe it either.
    */
   matchNames?: boolean;
+  /** Only payments recorded after this transactions.id (live pages: "N new payments"). Never from a URL. */
+  afterId?: number;
 };
 
 export interface TransactionPage {
@@ -59,6 +61,7 @@ function searchFilters(search: TransactionQuery): SQL | undefined {
   if (search.maxAmount) where.push(lte(transactions.finalAmount, search.maxAmount));
   // Written exactly as the predicate of transactions_flagged_txn_at_idx, so the planner can use it.
   if (search.flagged) where.push(sql`cardinality(${transactions.flags}) > 0`);
+  if (search.afterId !== undefined) where.push(gt(transactions.id, search.afterId));
   return and(...where);
 }
 

@@ -26,6 +26,7 @@ describe.each(await testDatabaseKinds())('retention on $kind', ({ create }) => {
     await handleEnkashNotify(notifyRequest('{"transactionId": "EKOLD2", "cardholderName": "Asha Rao"', { key: 's' }), { db: async () => db(), secret: 's' });
     await db().execute(sql`UPDATE deliveries SET received_at = now() - interval '200 days' WHERE transaction_id = 'EKOLD1' OR transaction_id IS NULL`);
     await db().execute(sql`UPDATE payment_events SET received_at = now() - interval '200 days' WHERE transaction_id = 'EKOLD1'`);
+    await db().execute(sql`UPDATE live_events SET at = now() - interval '2 days' WHERE id IN (SELECT id FROM live_events ORDER BY id LIMIT 2)`);
     await db().execute(sql`INSERT INTO otp_rate_windows (key, window_start, count) VALUES ('agent:1', now() - interval '3 hours', 2), ('agent:1', date_trunc('hour', now()), 1)`);
   });
   afterAll(async () => {
@@ -36,7 +37,7 @@ describe.each(await testDatabaseKinds())('retention on $kind', ({ create }) => {
     const before = await rows(sql`SELECT id, outcome, http_status, body_sha256, transaction_id FROM deliveries ORDER BY id`);
     const auditBefore = await rows(sql`SELECT count(*)::int AS n FROM audit_log`);
     const report = await pruneExpired(db(), { days: 180 });
-    expect(report).toMatchObject({ deliveryBodies: 3, eventPayloads: 2, otpRateWindows: 1 });
+    expect(report).toMatchObject({ deliveryBodies: 3, eventPayloads: 2, otpRateWindows: 1, liveEvents: 2 });
 
     const after = await rows(sql`SELECT id, outcome, http_status, body_sha256, transaction_id, body, body_pruned_at FROM deliveries ORDER BY id`);
     expect(after.map(({ body, body_pruned_at, ...r }) => r)).toEqual(before);
@@ -54,6 +55,6 @@ describe.each(await testDatabaseKinds())('retention on $kind', ({ create }) => {
     expect(await rows(sql`SELECT count(*)::int AS n FROM audit_log`)).toEqual(auditBefore);
     expect(await rows(sql`SELECT count FROM otp_rate_windows`)).toEqual([{ count: 1 }]);
 
-    expect(await pruneExpired(db(), { days: 180 })).toMatchObject({ deliveryBodies: 0, eventPayloads: 0, otpRateWindows: 0 });
+    expect(await pruneExpired(db(), { days: 180 })).toMatchObject({ deliveryBodies: 0, eventPayloads: 0, otpRateWindows: 0, liveEvents: 0 });
   });
 });

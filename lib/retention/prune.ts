@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { queryRows, type Db } from '@/db/client';
 import { env } from '@/lib/env';
 import { defineQueue } from '@/lib/jobs/queue';
+import { pruneLiveEvents } from '@/lib/live/events';
 
 const BATCH = 5000;
 // One run stops after this long and the next one carries on: never one long lock-holding sweep.
@@ -12,6 +13,8 @@ export interface PruneReport {
   deliveryBodies: number;
   eventPayloads: number;
   otpRateWindows: number;
+  /** Live-update events older than a day (a page further behind than that reloads instead of catching up). */
+  liveEvents: number;
   /** The cut-off: bodies and payloads received before it were removed. */
   before: string;
 }
@@ -51,7 +54,8 @@ export async function pruneExpired(db: Db, params: { days: number; now?: Date; b
     db,
     sql`WITH gone AS (DELETE FROM otp_rate_windows WHERE window_start < ${new Date(now.getTime() - 2 * 3_600_000)} RETURNING 1) SELECT count(*) AS n FROM gone`,
   );
-  return { deliveryBodies, eventPayloads, otpRateWindows: Number(windows), before: before.toISOString() };
+  const liveEvents = await pruneLiveEvents(db, new Date(now.getTime() - 86_400_000));
+  return { deliveryBodies, eventPayloads, otpRateWindows: Number(windows), liveEvents, before: before.toISOString() };
 }
 
 /** Hourly. Finished jobs are pruned by pg-boss itself (archived after an hour, deleted after 7 days). */
@@ -67,9 +71,9 @@ export const retentionQueue = defineQueue({
   concurrency: 1,
   async run(_data, { db }) {
     const report = await pruneExpired(db, { days: env().RETENTION_DAYS });
-    if (report.deliveryBodies || report.eventPayloads || report.otpRateWindows) {
+    if (report.deliveryBodies || report.eventPayloads || report.otpRateWindows || report.liveEvents) {
       console.log(
-        `[retention] removed ${report.deliveryBodies} delivery bodies and ${report.eventPayloads} event payloads received before ${report.before}, and ${report.otpRateWindows} expired OTP rate windows`,
+        `[retention] removed ${report.deliveryBodies} delivery bodies and ${report.eventPayloads} event payloads received before ${report.before}, ${report.otpRateWindows} expired OTP rate windows and ${report.liveEvents} live-update events`,
       );
     }
     return report;

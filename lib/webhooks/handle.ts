@@ -5,6 +5,7 @@ import { parseJsonExact } from '@/lib/json';
 import { sha256, type NormalizeResult, type PaymentClaim } from '@/lib/payments/claim';
 import { ingestClaim, recordRejectedDelivery, type DeliveryMeta, type IngestResult } from '@/lib/payments/ingest';
 import { databaseDataError } from '@/lib/errors';
+import { ringLive } from '@/lib/live/ring';
 import { logError } from '@/lib/log';
 import { errorResponse, jsonError } from '@/lib/route';
 import { redactedBody, STORED_BODY_CHARS } from './stored-body';
@@ -53,7 +54,9 @@ export async function handleWebhook(req: Request, spec: WebhookSpec, deps: Webho
   try {
     const { auth, reason: authReason } = spec.authenticate(req);
     const reject = async (httpStatus: number, code: string, reason: string, body: string | null, bodyBytes: number | null) => {
-      await recordRejectedDelivery(await deps.db(), { ...base, ...redactedBody(body, spec.secretKeys), bodyBytes, auth, httpStatus, reason });
+      const db = await deps.db();
+      await recordRejectedDelivery(db, { ...base, ...redactedBody(body, spec.secretKeys), bodyBytes, auth, httpStatus, reason });
+      ringLive(db);
       return jsonError(httpStatus, code, reason);
     };
 
@@ -86,7 +89,10 @@ export async function handleWebhook(req: Request, spec: WebhookSpec, deps: Webho
     };
     let result: IngestResult;
     try {
-      result = await ingestClaim(await deps.db(), claim, delivery);
+      const db = await deps.db();
+      result = await ingestClaim(db, claim, delivery);
+      // Committed: live pages hear of it now, on every instance.
+      ringLive(db);
     } catch (err) {
       // Second line of defence: data the normaliser let through but the database refuses. It
       // would be refused on every retry, so it is recorded as refused and answered 4xx, never
@@ -104,6 +110,7 @@ export async function handleWebhook(req: Request, spec: WebhookSpec, deps: Webho
         if (!databaseDataError(again)) throw again;
         await recordRejectedDelivery(db, { ...refusal, ...redactedBody(null, spec.secretKeys), reason: `${reason} Its body could not be kept either.` });
       }
+      ringLive(db);
       return jsonError(400, 'invalid_input', reason);
     }
     if (result.outcome === 'accepted' && deps.afterAccepted) {
@@ -123,7 +130,8 @@ export async function handleWebhook(req: Request, spec: WebhookSpec, deps: Webho
 export async function rejectWebhookMethod(req: Request, spec: WebhookSpec, deps: WebhookDeps): Promise<Response> {
   try {
     const reason = `${req.method} is not allowed; ${spec.what} are POSTed.`;
-    await recordRejectedDelivery(await deps.db(), {
+    const db = await deps.db();
+    await recordRejectedDelivery(db, {
       provider: spec.provider,
       sourceIp: clientIp(req),
       userAgent: req.headers.get('user-agent'),
@@ -133,6 +141,7 @@ export async function rejectWebhookMethod(req: Request, spec: WebhookSpec, deps:
       ...redactedBody(null, spec.secretKeys),
       bodyBytes: null,
     });
+    ringLive(db);
     const res = jsonError(405, 'method_not_allowed', reason);
     res.headers.set('allow', 'POST');
     return res;

@@ -1,10 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
+import { getDb } from '@/db/client';
 import { requirePagePermission } from '@/lib/auth/guards';
 import { parseDeliverySearch, type DeliverySearch } from '@/lib/deliveries/search-params';
 import { DeliverySearch as DeliverySearchForm } from './_components/delivery-search';
+import { liveSnapshot } from '@/lib/live/events';
 import { DeliveryTable } from './_components/delivery-table';
+import { LiveDeliveries } from './_components/live-deliveries';
 import { OutcomeCounts } from './_components/outcome-counts';
 
 export const metadata: Metadata = { title: 'Deliveries' };
@@ -19,11 +22,15 @@ const FILTERS: { label: string; outcome?: DeliverySearch['outcome'] }[] = [
 export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePagePermission('deliveries.read');
   const { search, invalid } = parseDeliverySearch(await searchParams);
+  const live = await liveSnapshot(await getDb());
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-xl font-semibold">Webhook deliveries</h1>
         <p className="mt-1 text-sm text-slate-600">Every request that reached a webhook, newest first: accepted, duplicate or refused, and why.</p>
+        <div className="mt-2">
+          <LiveDeliveries after={live.eventId} onFirstPage={!search.cursor} outcome={search.outcome} />
+        </div>
       </div>
       <Suspense fallback={<div className="h-20 animate-pulse rounded-lg bg-slate-100" />}>
         <OutcomeCounts />

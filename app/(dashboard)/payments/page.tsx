@@ -9,6 +9,9 @@ import { parseSearchLenient, searchHref, toSearchParams } from '@/lib/payments/s
 import { KNOWN_PAYMENT_MODES, KNOWN_STATUSES } from '@/lib/payments/status';
 import { viewsFor } from '../views-data';
 import { FilterChips } from './_components/filter-chips';
+import { getDb } from '@/db/client';
+import { liveSnapshot } from '@/lib/live/events';
+import { NewPayments } from './_components/new-payments';
 import { Notices } from './_components/notices';
 import { PaymentFilters, type DatePreset } from './_components/payment-filters';
 import { PaymentResults, ResultsSkeleton } from './_components/payment-results';
@@ -40,6 +43,8 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
   const status = kept.status?.trim().toUpperCase();
   const mode = kept.paymentMode?.trim().toUpperCase();
   const { cursor: _cursor, limit: _limit, ...filters } = kept;
+  // Read before the results: whatever is recorded after it is announced as new, not lost.
+  const live = await liveSnapshot(await getDb());
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -62,6 +67,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
       />
       <FilterChips kept={kept} />
       <Notices notices={notices} />
+      <NewPayments after={live.paymentId} liveFrom={live.eventId} filters={searchHref('', kept, { cursor: null }).replace(/^\?/, '')} onFirstPage={!search.cursor} />
       <Suspense key={searchHref('', kept)} fallback={<ResultsSkeleton />}>
         <PaymentResults query={{ ...search, matchNames: true }} kept={kept} />
       </Suspense>

@@ -5,11 +5,13 @@ import { cache } from 'react';
 import { CopyButton } from '@/app/_components/copy-button';
 import { CardLabel, groupIndian, IstTime, Money, Mode, StatusBadge } from '@/app/_components/format';
 import { RelativeTime } from '@/app/_components/relative-time';
+import { LiveRefresh } from '@/app/_components/live';
 import { getDb } from '@/db/client';
 import { currentUser, requirePagePermission } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { formatMoney } from '@/lib/money';
 import { displayName, modeLabel, providerLabel, statusLabel } from '@/lib/payments/labels';
+import { liveSnapshot } from '@/lib/live/events';
 import { getPaymentDetail } from '@/lib/payments/queries';
 import { parsePaymentId } from '@/lib/payments/search-params';
 import { buildTimeline, describeEffect } from '@/lib/payments/timeline';
@@ -43,6 +45,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   if (id === null) notFound();
   // Support staff never receive the raw payload: it is not even read for them.
   const showRaw = can(user.role, 'payments.raw');
+  // Read before the payment: a change landing while the page renders is replayed, not missed.
+  const live = await liveSnapshot(await getDb());
   const detail = await paymentFor(id, showRaw);
   if (!detail) notFound();
   const t = detail.transaction;
@@ -59,6 +63,9 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         <div className="mt-1 flex min-w-0 items-center gap-1">
           <h1 className="min-w-0 break-all font-mono text-lg font-semibold tracking-tight sm:text-xl">{t.transactionId}</h1>
           <CopyButton value={t.transactionId} label="transaction id" />
+          <div className="ml-auto shrink-0">
+            <LiveRefresh topics={`payment:${t.id}`} after={live.eventId} />
+          </div>
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-3 lg:grid-cols-5">
           <div>
