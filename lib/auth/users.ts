@@ -11,10 +11,11 @@ export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .max(254)
+  .max(254, 'must be at most 254 characters')
   .pipe(z.email({ error: 'must be an email address' }))
   .refine((v) => findCardNumbers(v).length === 0, 'must not contain a card number');
-export const roleSchema = z.enum(ROLES);
+// Messages in words: each is shown under its field (never a library's "Too big: expected …").
+export const roleSchema = z.enum(ROLES, `must be one of ${ROLES.join(', ')}`);
 export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
@@ -22,7 +23,7 @@ export const passwordSchema = z
 
 export const newUserSchema = z.object({
   email: emailSchema,
-  name: z.string().trim().max(120).optional(),
+  name: z.string().trim().max(120, 'must be at most 120 characters').optional(),
   role: roleSchema,
   password: passwordSchema,
 });

@@ -1,5 +1,6 @@
+import { CopyButton } from '@/app/_components/copy-button';
 import { Dash, IstTime, StatusBadge } from '@/app/_components/format';
-import { DataTable } from '@/app/_components/data-table';
+import { Cell, DataTable } from '@/app/_components/data-table';
 import { getDb } from '@/db/client';
 import type { OtpOutcome, Role, Transaction } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
@@ -108,26 +109,35 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
 function OtpHistory({ rows }: { rows: OtpHistoryRow[] }) {
   if (rows.length === 0) return <p className="text-sm text-slate-500">No OTP has been requested for this payment through PayOps.</p>;
   return (
-    <DataTable headings={['When (IST)', 'Who', 'Channel', 'Action', 'Outcome', 'Reason', 'Provider request id']}>
+    <DataTable caption="OTP attempts" headings={['When (IST)', 'Who', 'Channel', 'Action', 'Outcome', 'Reason', 'Provider request id']}>
       {rows.map((r) => {
         const [label, family] = r.outcome ? OUTCOME_LABEL[r.outcome] : ['waiting for provider', 'open'];
         return (
           <tr key={r.id} data-testid="otp-attempt">
-            <td className="whitespace-nowrap px-3 py-2 text-slate-700">
+            <Cell label="When" className="whitespace-nowrap px-3 py-2 text-slate-700">
               <IstTime value={r.createdAt} />
-            </td>
-            <td className="px-3 py-2">
+            </Cell>
+            <Cell label="Who" className="px-3 py-2">
               {r.actorEmail ?? r.actor}
               {r.actorRole && <div className="text-xs text-slate-500">{r.actorRole}</div>}
-            </td>
-            <td className="px-3 py-2 text-slate-700">{r.channel}</td>
-            <td className="whitespace-nowrap px-3 py-2 text-slate-700">{r.kind === 'wallet_otp' ? 'wallet OTP' : r.kind}</td>
-            <td className="whitespace-nowrap px-3 py-2">
+            </Cell>
+            <Cell label="Channel" className="px-3 py-2 text-slate-700">{r.channel}</Cell>
+            <Cell label="Action" className="whitespace-nowrap px-3 py-2 text-slate-700">{r.kind === 'wallet_otp' ? 'wallet OTP' : r.kind}</Cell>
+            <Cell label="Outcome" className="whitespace-nowrap px-3 py-2">
               <StatusBadge status={r.outcome ?? 'pending'} label={label} family={family} />
               {r.maskedMobile && <div className="mt-0.5 font-mono text-xs text-slate-500">to {r.maskedMobile}</div>}
-            </td>
-            <td className="max-w-xs break-words px-3 py-2 text-slate-700">{r.reason ?? <Dash />}</td>
-            <td className="px-3 py-2 font-mono text-xs text-slate-600">{r.providerRequestId ?? <Dash />}</td>
+            </Cell>
+            <Cell label="Reason" className="max-w-xs break-words px-3 py-2 text-slate-700">{r.reason ?? <Dash />}</Cell>
+            <Cell label="Provider request id" className="px-3 py-2 font-mono text-xs text-slate-600">
+              {r.providerRequestId ? (
+                <span className="flex items-center gap-1">
+                  <span className="break-all">{r.providerRequestId}</span>
+                  <CopyButton value={r.providerRequestId} label="provider request id" />
+                </span>
+              ) : (
+                <Dash />
+              )}
+            </Cell>
           </tr>
         );
       })}

@@ -1,4 +1,5 @@
 import { IstTime } from '@/app/_components/format';
+import { statusLabel } from '@/lib/payments/labels';
 import type { Transaction } from '@/db/schema';
 import { isVerifiable, NOT_VERIFIABLE_DETAIL } from '@/lib/payments/verify';
 import { Field, Fields, Section } from '../../_components/section';
@@ -28,7 +29,7 @@ export function Verification({ t }: { t: Props }) {
       {checkable && (
         <>
           <Fields>
-            <Field label="Provider says">{t.verifiedStatus}</Field>
+            <Field label="Provider says">{t.verifiedStatus && statusLabel(t.verifiedStatus)}</Field>
             <Field label="Checked">{t.verifiedAt && <IstTime value={t.verifiedAt} />}</Field>
             <Field label="Detail">{t.verificationDetail}</Field>
           </Fields>
