@@ -130,6 +130,19 @@ test.describe('live pages across two instances', () => {
       await expect(page.getByTestId('new-payments')).toHaveText('1 new payment — show them', { timeout: LIVE_MS });
     });
 
+    test('the stream and the count answer a session only, and the deliveries channel an admin only', async ({ page, playwright }) => {
+      expect((await page.request.get(`${B}/api/live?topics=deliveries`)).status()).toBe(403);
+      expect((await page.request.get(`${B}/api/live?topics=payments,audit`)).status()).toBe(400);
+      expect((await page.request.get(`${B}/api/live/payments`)).status()).toBe(400);
+      const counted = await page.request.get(`${B}/api/live/payments?after=0&status=SUCCESS`);
+      expect(counted.status()).toBe(200);
+      expect(await counted.json()).toMatchObject({ count: expect.any(Number), capped: false });
+      const anonymous = await playwright.request.newContext({ storageState: { cookies: [], origins: [] } });
+      expect((await anonymous.get(`${B}/api/live?topics=payments`)).status()).toBe(401);
+      expect((await anonymous.get(`${B}/api/live/payments?after=0`)).status()).toBe(401);
+      await anonymous.dispose();
+    });
+
     test('a payment page on B updates its status and timeline when A records a later status', async ({ page, request }) => {
       const id = newId();
       await postToA(request, { transactionId: id, status: 'PENDING_WITH_BANK' });

@@ -31,9 +31,11 @@ export interface FeedOptions {
 }
 
 export const LIVE_POLL_MS = 500;
-// Transactions commit in any order, so an id just below the newest one read may still land:
-// ids this far back that were not seen yet are asked for again (rolled-back ones never come).
-const WINDOW = 1000;
+// Transactions commit in any order, so an id just below the newest one read may still land: ids
+// skipped over are asked for again for this long (a rolled-back one never comes; PayOps' own
+// transactions are bounded by DATABASE_TIMEOUT_MS and the server's idle-in-transaction timeout).
+const MISSING_MS = 60_000;
+const MISSING_MAX = 1000;
 
 type Row = { id: string; topic: LiveEvent['topic']; kind: string; payment_id: string | null; delivery_id: string | null };
 const READ_SQL = `SELECT id::text, topic, kind, payment_id::text, delivery_id::text FROM live_events
@@ -51,8 +53,8 @@ abstract class TableFeed implements LiveSource {
   protected readonly pollMs: number;
   protected readonly catchUpMax: number;
   private highWater: number | null = null;
-  private readonly missing = new Set<number>();
-  private readonly recent = new Set<number>();
+  /** Ids skipped over, and since when. */
+  private readonly missing = new Map<number, number>();
   private reading = false;
   private again = false;
   private waiters = new Set<() => void>();
@@ -134,7 +136,7 @@ abstract class TableFeed implements LiveSource {
 
   private async readOnce(): Promise<void> {
     const from = this.highWater ?? 0;
-    const missing = [...this.missing];
+    const missing = [...this.missing.keys()];
     const rows = await this.query<Row>(READ_SQL, [from, missing, this.catchUpMax + missing.length + 1]);
     const fresh = rows.filter((r) => Number(r.id) > from);
     if (fresh.length > this.catchUpMax) {
@@ -151,24 +153,18 @@ abstract class TableFeed implements LiveSource {
       const id = Number(r.id);
       this.missing.delete(id);
       high = Math.max(high, id);
-      if (this.recent.has(id)) continue;
-      this.remember(id);
       this.hub.publish({
         type: 'event',
         event: { id, topic: r.topic, kind: r.kind, paymentId: r.payment_id ? Number(r.payment_id) : null, deliveryId: r.delivery_id ? Number(r.delivery_id) : null },
       });
     }
-    // Ids skipped over: a transaction still running, or one rolled back (asked for until out of the window).
+    // Ids skipped over: a transaction still committing, or one rolled back. Each id is read once:
+    // as new (above the high-water mark), or once found among the missing.
+    const now = Date.now();
     const seen = new Set(fresh.map((r) => Number(r.id)));
-    for (let id = from + 1; id < high; id++) if (!seen.has(id) && high - id < WINDOW) this.missing.add(id);
-    for (const id of this.missing) if (high - id >= WINDOW) this.missing.delete(id);
+    for (let id = Math.max(from + 1, high - MISSING_MAX); id < high; id++) if (!seen.has(id)) this.missing.set(id, now);
+    for (const [id, since] of this.missing) if (now - since > MISSING_MS || high - id > MISSING_MAX) this.missing.delete(id);
     this.highWater = high;
-  }
-
-  private remember(id: number): void {
-    this.recent.add(id);
-    // Only ids within the window can come again.
-    if (this.recent.size > 2 * WINDOW) for (const old of this.recent) if (old <= (this.highWater ?? 0) - WINDOW) this.recent.delete(old);
   }
 }
 
