@@ -8,6 +8,8 @@ const LABELS: Record<string, string> = {
   lastNotificationAt: 'Last notification',
   busyDays: 'Busy days of the last 7',
   minExpected: 'Usual at least',
+  before: 'In the 4 windows before',
+  historyDays: 'Days of history',
   total: 'Deliveries',
   refused: 'Refused',
   unauthorized: '401 wrong secret',
