@@ -105,7 +105,7 @@ function AuditDetails({ details }: { details: unknown }) {
   const entries = Object.entries(record(details));
   if (entries.length === 0) return <Dash />;
   return (
-    <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-2 gap-y-0.5 text-xs">
+    <dl className="grid w-full grid-cols-1 gap-x-2 gap-y-0.5 text-xs sm:grid-cols-[max-content_minmax(0,1fr)]">
       {entries.map(([k, v]) => (
         <div key={k} className="contents">
           <dt className="text-slate-600">{k}</dt>

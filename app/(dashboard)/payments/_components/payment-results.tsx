@@ -41,8 +41,8 @@ export async function PaymentResults({ query, kept }: { query: TransactionQuery;
         <NoPayments query={query} />
       ) : (
         <RowLinks className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="w-full text-sm max-lg:block lg:table-fixed">
-            <colgroup className="max-lg:hidden">
+          <table className="payments-table w-full text-sm lg:table-fixed">
+            <colgroup>
               <col className="w-36" />
               <col />
               <col className="w-44" />
@@ -51,7 +51,7 @@ export async function PaymentResults({ query, kept }: { query: TransactionQuery;
               <col className="w-40" />
               <col className="w-48" />
             </colgroup>
-            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-600 max-lg:hidden">
+            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-600">
               <tr>
                 <SortHeader kept={kept} sort={sort} column="time" />
                 <th scope="col" className="px-3 py-2">Payment</th>
@@ -62,7 +62,7 @@ export async function PaymentResults({ query, kept }: { query: TransactionQuery;
                 <th scope="col" className="px-3 py-2">Flags</th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100 max-lg:block">
+            <tbody className="divide-y divide-slate-100">
               {page.rows.map((t) => (
                 <PaymentRow key={t.id} t={t} />
               ))}
@@ -82,50 +82,40 @@ export async function PaymentResults({ query, kept }: { query: TransactionQuery;
 function PaymentRow({ t }: { t: Transaction }) {
   const name = displayName(t.cardholderName);
   const secondary = [t.orderId && `order ${t.orderId}`, t.provider !== 'enkash' && providerLabel(t.provider)].filter(Boolean).join(' · ');
-  const cell = 'px-3 py-2 max-lg:block max-lg:p-0';
+  // Layout (table, or a card below 1024 px) is `.payments-table` in app/globals.css.
   return (
-    <tr
-      data-href={`/payments/${t.id}`}
-      data-testid="payment-row"
-      className="cursor-pointer align-top hover:bg-slate-50 max-lg:grid max-lg:grid-cols-[minmax(0,1fr)_auto] max-lg:gap-x-3 max-lg:gap-y-1 max-lg:px-3 max-lg:py-2.5"
-    >
-      <td className={`${cell} whitespace-nowrap text-slate-700 max-lg:col-start-1 max-lg:row-start-2 max-lg:text-xs`}>
+    <tr data-href={`/payments/${t.id}`} data-testid="payment-row" className="cursor-pointer hover:bg-slate-50">
+      <td className="whitespace-nowrap text-slate-700">
         <RelativeTime value={t.txnAt.toISOString()} />
       </td>
-      <td className={`${cell} min-w-0 max-lg:col-start-1 max-lg:row-start-1`}>
+      <td className="min-w-0">
         <div className="flex min-w-0 items-center gap-1">
           <Link href={`/payments/${t.id}`} prefetch={false} title={t.transactionId} className="truncate font-mono text-xs font-medium text-indigo-700 hover:underline">
             {t.transactionId}
           </Link>
           <CopyButton value={t.transactionId} label="transaction id" />
         </div>
-        {secondary && <div className="truncate font-mono text-[11px] text-slate-600 max-lg:hidden" title={secondary}>{secondary}</div>}
+        {secondary && <div className="wide-only truncate font-mono text-[11px] text-slate-600">{secondary}</div>}
       </td>
-      <td className={`${cell} min-w-0 max-lg:col-start-1 max-lg:row-start-3 max-lg:text-xs`}>
-        {name ? (
-          <div className="truncate text-slate-800" title={name}>
-            {name}
-          </div>
-        ) : (
-          <div className="text-xs text-slate-600">No name given</div>
-        )}
+      <td className="min-w-0">
+        {name ? <div className="truncate text-slate-800">{name}</div> : <div className="text-xs text-slate-600">No name given</div>}
         {(t.cardScheme || t.cardLast4) && (
-          <div className="text-xs text-slate-600 max-lg:hidden">
+          <div className="wide-only text-xs text-slate-600">
             <CardLabel scheme={t.cardScheme} last4={t.cardLast4} />
           </div>
         )}
       </td>
-      <td className={`${cell} text-xs text-slate-700 max-lg:col-start-2 max-lg:row-start-3 max-lg:text-right`}>
+      <td className="text-xs text-slate-700">
         <Mode mode={t.paymentMode} />
-        {t.cardLast4 && <span className="lg:hidden"> •••• {t.cardLast4}</span>}
+        {t.cardLast4 && <span className="narrow-only"> •••• {t.cardLast4}</span>}
       </td>
-      <td className={`${cell} text-right font-medium text-slate-900 max-lg:col-start-2 max-lg:row-start-1`}>
+      <td className="font-medium text-slate-900">
         <Money value={t.finalAmount} currency={t.currency} />
       </td>
-      <td className={`${cell} max-lg:col-start-2 max-lg:row-start-2 max-lg:text-right`}>
+      <td>
         <StatusBadge status={t.status} family={t.statusFamily} />
       </td>
-      <td className={`${cell} max-lg:col-span-2 max-lg:row-start-4 ${t.flags.length === 0 ? 'max-lg:hidden' : ''}`}>
+      <td>
         <FlagBadges flags={t.flags} />
       </td>
     </tr>

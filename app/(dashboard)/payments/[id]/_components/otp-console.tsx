@@ -66,7 +66,7 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
             At most {limits.maxPerPayment} per payment, {limits.cooldownSeconds} s apart; {limits.maxPerAgentPerHour} an hour per agent.
           </p>
           <p className="text-xs text-slate-500" data-testid="otp-waiting">
-            {waiting.waiting ? `Waiting for an OTP until ${formatIst(waiting.windowEndsAt)}.` : waiting.reason}
+            {waiting.waiting ? `Waiting for an OTP until ${formatIst(waiting.windowEndsAt)}.` : canSend ? 'Not waiting for an OTP.' : waiting.reason}
           </p>
         </div>
         <div className="space-y-4 lg:col-span-2">
@@ -74,7 +74,7 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
             <p className="text-sm text-slate-600">Only support and admin staff can send OTPs; the history below is read-only.</p>
           ) : !waiting.waiting ? (
             <p className="text-sm text-slate-600" data-testid="otp-unavailable">
-              No OTP can be sent: {waiting.reason}
+              No OTP can be sent. {waiting.reason}
             </p>
           ) : (
             <>
