@@ -16,7 +16,8 @@ let n = 0;
 const target = () => ({ txnId: `txn_${Date.now()}_${++n}`, challengeId: 'ch_xyz', customerId: 'customer_1122' });
 
 beforeAll(async () => {
-  const started = await startSandboxWithProviders({ timeoutMs: 400 });
+  // 2 s: a busy machine can keep the in-process simulator from answering within a shorter deadline.
+  const started = await startSandboxWithProviders({ timeoutMs: 2000 });
   sandbox = started.sandbox;
   juspay = started.providers().juspay;
 });
