@@ -10,6 +10,9 @@ import { exampleWith, notifyRequest } from '@/test/enkash';
 import { alertDeliverQueue, alertEvaluateQueue } from './jobs';
 import { verifySignature } from './signature';
 import { startReceiver } from './testing';
+import { until as untilDefault } from '@/test/until';
+
+const until = <T,>(what: () => T | Promise<T>, ok: (v: T) => boolean, ms = 30_000) => untilDefault(what, ok, ms);
 
 // Issue 9, section 4, through the job queue as the server runs it: the scheduled evaluation opens
 // an alert, a delivery job posts it signed to a local receiver, and the alert resolves (and says so)
@@ -30,15 +33,6 @@ describe.each(await testDatabaseKinds())('alert jobs on $kind', ({ create }) => 
   let t: TestDb;
   let jobs: JobsRuntime;
   const db = () => t.handle.db;
-  const until = async <T,>(what: () => T | Promise<T>, ok: (v: T) => boolean, ms = 30_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await what();
-      if (ok(v)) return v;
-      if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
 
   beforeAll(async () => {
     t = await create();

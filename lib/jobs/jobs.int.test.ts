@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { until } from '@/test/until';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openDb, queryRows, type DbHandle } from '@/db/client';
@@ -36,15 +37,6 @@ async function jobState(handle: DbHandle, name: string, id: string) {
   return row;
 }
 
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await what();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.each(await testDatabaseKinds())('jobs on $kind', ({ kind, create }) => {
   let t: TestDb;

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { until } from '@/test/until';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@/db/client';
 import { testDatabaseKinds, type TestDb } from '@/db/testing';
@@ -36,15 +37,6 @@ describe.each(await testDatabaseKinds())('verification jobs on $kind', ({ create
   const db = () => t.handle.db;
   const row = async (txn: string) => (await queryRows<Record<string, any>>(db(), sql`SELECT * FROM transactions WHERE transaction_id = ${txn}`))[0];
   const job = async (id: string) => (await queryRows<Record<string, any>>(db(), sql`SELECT state::text AS state, retry_count, output FROM pgboss.job WHERE id = ${id}::uuid`))[0];
-  const until = async <T,>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await what();
-      if (ok(v)) return v;
-      if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
   const notify = async (txn: string, providerSays: string | null) => {
     if (providerSays) sandbox.control.setTransaction('enkash', txn, { status: providerSays });
     const res = await handleEnkashNotify(notifyRequest(exampleWith({ transactionId: txn, status: 'SUCCESS' }), { key: SECRET }), { db: async () => db(), secret: SECRET });
