@@ -38,7 +38,7 @@ for (const role of ROLES) {
       const nav = page.getByRole('navigation', { name: 'Main' });
       const labels = await nav.getByRole('link').allTextContents();
       const expected = {
-        admin: ['Payments', 'Finance', 'Deliveries', 'Audit log', 'Alerts', 'Users'],
+        admin: ['Payments', 'Finance', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
         finance: ['Payments', 'Finance', 'Audit log', 'Alerts'],
         support: ['Payments'],
       }[role];
