@@ -6,6 +6,8 @@ export const E2E = {
   webhookSecret: 'e2e-webhook-secret',
   apiToken: 'e2e-api-token',
   authSecret: 'e2e-auth-secret-0123456789abcdef0123456789',
+  encryptionKey: 'ZTJlLWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzLWxvbmc',
+  auditHmacKey: 'e2e-audit-hmac-key-0123456789abcdef0123456789',
 };
 
 // Debian's Chromium; Playwright never downloads a browser here.
@@ -61,6 +63,8 @@ export default defineConfig({
       ENKASH_WEBHOOK_SECRET: E2E.webhookSecret,
       PAYOPS_API_TOKEN: E2E.apiToken,
       AUTH_SECRET: E2E.authSecret,
+      PAYOPS_ENCRYPTION_KEY: E2E.encryptionKey,
+      AUDIT_HMAC_KEY: E2E.auditHmacKey,
       NEXT_TELEMETRY_DISABLED: '1',
       // The provider simulator runs beside the e2e server, on E2E_PORT + 10.
       PAYOPS_SANDBOX: '1',

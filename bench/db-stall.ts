@@ -37,6 +37,8 @@ async function main() {
     DATABASE_URL: viaProxy.href,
     ENKASH_WEBHOOK_SECRET: SECRET,
     AUTH_SECRET: 'bench-stall-auth-secret-0123456789abcdef',
+    PAYOPS_ENCRYPTION_KEY: 'YmVuY2gtc3RhbGwtZW5jcnlwdGlvbi1rZXktMzJieXQ',
+    AUDIT_HMAC_KEY: 'bench-stall-audit-hmac-key-0123456789abcdef',
     PAYOPS_API_TOKEN: TOKEN,
     LIVENESS_DB_FAILURE_SECONDS: String(LIVENESS_BOUND_S),
     OTP_MAX_PER_AGENT_PER_HOUR: '10000',

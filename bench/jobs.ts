@@ -87,7 +87,7 @@ async function main(): Promise<number> {
   const secret = randomToken(24);
   // The server's own sweeper is kept idle here (an empty window), so the rounds compare only the
   // checks the notifications queue; the sweeper is measured on its own below.
-  const base = { DATABASE_URL: url, ENKASH_WEBHOOK_SECRET: secret, AUTH_SECRET: randomToken(32), JOB_WORKERS: 'on', SWEEP_LOOKBACK_DAYS: '1', SWEEP_MIN_AGE_MINUTES: '1440' };
+  const base = { DATABASE_URL: url, ENKASH_WEBHOOK_SECRET: secret, AUTH_SECRET: randomToken(32), PAYOPS_ENCRYPTION_KEY: randomToken(32), AUDIT_HMAC_KEY: randomToken(32), JOB_WORKERS: 'on', SWEEP_LOOKBACK_DAYS: '1', SWEEP_MIN_AGE_MINUTES: '1440' };
   const results: { mode: 'off' | 'on'; rps: number; p99: number; non2xx: number; load: string; verified: number }[] = [];
   for (let round = 0; round < o.rounds; round++) {
     for (const mode of ['off', 'on'] as const) {

@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     ...sandbox.env,
     DATABASE_URL: database.url,
     ENKASH_WEBHOOK_SECRET: randomToken(24),
-    AUTH_SECRET: randomToken(32),
+    AUTH_SECRET: randomToken(32), PAYOPS_ENCRYPTION_KEY: randomToken(32), AUDIT_HMAC_KEY: randomToken(32),
     PAYOPS_API_TOKEN: token,
     OTP_MAX_GLOBAL_PER_HOUR: '1000000',
   });

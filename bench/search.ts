@@ -283,7 +283,7 @@ async function benchRender(url: string, pool: pg.Pool, shapes: Result[], runs: n
   const password = await financeUser(db);
   const server = spawnServer(await freePort(), {
     DATABASE_URL: url,
-    AUTH_SECRET: randomToken(32),
+    AUTH_SECRET: randomToken(32), PAYOPS_ENCRYPTION_KEY: randomToken(32), AUDIT_HMAC_KEY: randomToken(32),
     ENKASH_WEBHOOK_SECRET: randomToken(24),
   });
   onCleanup('stop server', server.stop);

@@ -110,7 +110,7 @@ async function main(): Promise<number> {
   const database = await createDatabase(base);
   onCleanup('drop database', database.drop);
   const secret = randomToken(24);
-  const server = spawnServer(await freePort(), { DATABASE_URL: database.url, ENKASH_WEBHOOK_SECRET: secret, AUTH_SECRET: randomToken(32) });
+  const server = spawnServer(await freePort(), { DATABASE_URL: database.url, ENKASH_WEBHOOK_SECRET: secret, AUTH_SECRET: randomToken(32), PAYOPS_ENCRYPTION_KEY: randomToken(32), AUDIT_HMAC_KEY: randomToken(32) });
   onCleanup('stop server', server.stop);
   await server.ready();
 

@@ -530,7 +530,7 @@ async function main(): Promise<number> {
   const server = spawnServer(await freePort(), {
     DATABASE_URL: url,
     ENKASH_WEBHOOK_SECRET: secret,
-    AUTH_SECRET: randomToken(32),
+    AUTH_SECRET: randomToken(32), PAYOPS_ENCRYPTION_KEY: randomToken(32), AUDIT_HMAC_KEY: randomToken(32),
     PAYOPS_API_TOKEN: randomToken(),
     PAYOPS_BENCH_ROUTES: '1',
   });

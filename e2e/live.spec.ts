@@ -43,6 +43,8 @@ async function startB(): Promise<void> {
     ENKASH_WEBHOOK_SECRET: E2E.webhookSecret,
     PAYOPS_API_TOKEN: E2E.apiToken,
     AUTH_SECRET: E2E.authSecret,
+    PAYOPS_ENCRYPTION_KEY: E2E.encryptionKey,
+    AUDIT_HMAC_KEY: E2E.auditHmacKey,
     NEXT_TELEMETRY_DISABLED: '1',
   };
   delete env.PAYOPS_SANDBOX; // A runs the provider simulator; B needs none

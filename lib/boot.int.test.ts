@@ -30,6 +30,8 @@ describe.skipIf(!(await postgresReachable()))('shutdown while the database stall
         DATABASE_TIMEOUT_MS: '60000',
         ENKASH_WEBHOOK_SECRET: 'x'.repeat(32),
         AUTH_SECRET: 'y'.repeat(32),
+        PAYOPS_ENCRYPTION_KEY: 'k'.repeat(43),
+        AUDIT_HMAC_KEY: 'h'.repeat(32),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

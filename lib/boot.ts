@@ -31,7 +31,10 @@ export async function boot(): Promise<void> {
     process.exit(1);
   }
   for (const w of startupWarnings(e)) console.warn(`\n[payops] WARNING: ${w}\n`);
-  if (!e.AUTH_SECRET) process.env.AUTH_SECRET = embeddedAuthSecret(e.DATA_DIR);
+  // Embedded mode: secrets generated once and kept (owner-only) in DATA_DIR.
+  if (!e.AUTH_SECRET) process.env.AUTH_SECRET = embeddedSecret(e.DATA_DIR, 'auth-secret');
+  if (!e.PAYOPS_ENCRYPTION_KEY) process.env.PAYOPS_ENCRYPTION_KEY = embeddedSecret(e.DATA_DIR, 'encryption-key');
+  if (!e.AUDIT_HMAC_KEY) process.env.AUDIT_HMAC_KEY = embeddedSecret(e.DATA_DIR, 'audit-hmac-key');
 
   let handle;
   try {
@@ -77,9 +80,9 @@ export async function boot(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-/** Embedded mode: a session-signing secret generated once and kept (owner-only) in DATA_DIR. */
-function embeddedAuthSecret(dataDir: string): string {
-  const file = path.join(path.resolve(dataDir), 'auth-secret');
+/** Embedded mode: a secret (32 random bytes, base64url) generated once and kept (owner-only) in DATA_DIR. */
+function embeddedSecret(dataDir: string, name: string): string {
+  const file = path.join(path.resolve(dataDir), name);
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {

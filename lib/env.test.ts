@@ -7,8 +7,10 @@ describe('configuration', () => {
     expect(startupProblems(e)).toEqual([
       expect.stringContaining('ENKASH_WEBHOOK_SECRET is not set'),
       expect.stringContaining('AUTH_SECRET is not set'),
+      expect.stringContaining('PAYOPS_ENCRYPTION_KEY is not set'),
+      expect.stringContaining('AUDIT_HMAC_KEY is not set'),
     ]);
-    expect(startupProblems(parseEnv({ DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's', AUTH_SECRET: 'a' }))).toEqual([]);
+    expect(startupProblems(parseEnv({ DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's', AUTH_SECRET: 'a', PAYOPS_ENCRYPTION_KEY: 'e', AUDIT_HMAC_KEY: 'h' }))).toEqual([]);
   });
 
   it('warns loudly in embedded mode without a secret, and treats blank values as unset', () => {
@@ -19,7 +21,7 @@ describe('configuration', () => {
   });
 
   it('never blocks startup over Juspay, but says what its webhook will do', () => {
-    const real = { DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's', AUTH_SECRET: 'a' };
+    const real = { DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's', AUTH_SECRET: 'a', PAYOPS_ENCRYPTION_KEY: 'e', AUDIT_HMAC_KEY: 'h' };
     expect(startupProblems(parseEnv(real))).toEqual([]);
     expect(startupWarnings(parseEnv(real)).join(' ')).toMatch(/Juspay webhook refuses every delivery/);
     expect(startupWarnings(parseEnv({})).join(' ')).toMatch(/Juspay webhook ACCEPTS UNAUTHENTICATED/);
@@ -28,7 +30,7 @@ describe('configuration', () => {
   });
 
   it('refuses to start on a real database with an alert webhook but no secret to sign it', () => {
-    const real = { DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's', AUTH_SECRET: 'a' };
+    const real = { DATABASE_URL: 'postgres://x@y/z', ENKASH_WEBHOOK_SECRET: 's', AUTH_SECRET: 'a', PAYOPS_ENCRYPTION_KEY: 'e', AUDIT_HMAC_KEY: 'h' };
     expect(startupProblems(parseEnv({ ...real, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x' }))).toEqual([
       expect.stringContaining('ALERT_WEBHOOK_SECRET is not set'),
     ]);

@@ -25,6 +25,24 @@ const envSchema = z.object({
   PAYOPS_API_TOKEN: optionalText,
   // Signs staff session cookies. Embedded demo mode keeps a generated one in DATA_DIR.
   AUTH_SECRET: optionalText,
+  // Encrypts TOTP secrets at rest (AES-256-GCM; lib/auth/crypto.ts). Never the session secret.
+  // At least 32 characters of random key material. Embedded demo mode keeps a generated one in DATA_DIR.
+  PAYOPS_ENCRYPTION_KEY: optionalText,
+  // Keys the audit log's chain (HMAC-SHA256, lib/audit). Embedded demo mode generates one.
+  AUDIT_HMAC_KEY: optionalText,
+  // Where signed audit checkpoints are posted, when set (lib/audit).
+  AUDIT_ANCHOR_URL: optionalUrl,
+  // Migrations run as this role (the owner); the app connects as DATABASE_URL, which should be
+  // a role that can only insert into and read the audit log. Defaults to DATABASE_URL.
+  DATABASE_MIGRATION_URL: optionalText,
+  // Roles that must use a second factor (TOTP) to sign in; the others may enrol if they wish.
+  TWO_FACTOR_REQUIRED_ROLES: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? 'admin,finance').split(',').map((r) => r.trim()).filter(Boolean))
+    .refine((roles) => roles.every((r) => ['admin', 'finance', 'support'].includes(r)), 'must list roles: admin, finance, support'),
+  // Sensitive actions (user admin, CSV export, refund approval) need a TOTP check this recent.
+  STEP_UP_MINUTES: z.coerce.number().int().min(1).max(720).default(10),
   // Provider APIs (OTP actions, status checks). A provider left unconfigured answers "not configured".
   ENKASH_BASE_URL: optionalUrl,
   ENKASH_ACCESS_KEY: optionalText,
@@ -124,6 +142,18 @@ export function startupProblems(e: Env): string[] {
     problems.push(
       'AUTH_SECRET is not set. With DATABASE_URL set PayOps refuses to start without it: it signs ' +
         'staff sessions, and every instance must share it. Generate one with `openssl rand -base64 32`.',
+    );
+  }
+  if (e.DATABASE_URL && !e.PAYOPS_ENCRYPTION_KEY) {
+    problems.push(
+      'PAYOPS_ENCRYPTION_KEY is not set. With DATABASE_URL set PayOps refuses to start without it: it encrypts ' +
+        'staff second-factor secrets, and every instance must share it. Generate one with `openssl rand -base64 32`.',
+    );
+  }
+  if (e.DATABASE_URL && !e.AUDIT_HMAC_KEY) {
+    problems.push(
+      'AUDIT_HMAC_KEY is not set. With DATABASE_URL set PayOps refuses to start without it: it keys the audit ' +
+        'log\'s chain, so that write access to the database is not enough to rewrite history. Generate one with `openssl rand -base64 32`.',
     );
   }
   if (e.DATABASE_URL && e.ALERT_WEBHOOK_URL && !e.ALERT_WEBHOOK_SECRET) {
