@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const alias = { '@': fileURLToPath(new URL('.', import.meta.url)) };
+// Keys a running server takes from its configuration (generated into DATA_DIR in embedded mode).
+const env = { PAYOPS_ENCRYPTION_KEY: 'test-encryption-key-0123456789abcdef0123', AUDIT_HMAC_KEY: 'test-audit-hmac-key-0123456789abcdef0123' };
 
 export default defineConfig({
   resolve: { alias },
@@ -9,12 +11,13 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['{lib,db,app,scripts,sandbox}/**/*.test.ts'], exclude: ['**/*.int.test.ts', 'node_modules/**'] },
+        test: { name: 'unit', env, include: ['{lib,db,app,scripts,sandbox}/**/*.test.ts'], exclude: ['**/*.int.test.ts', 'node_modules/**'] },
       },
       {
         resolve: { alias },
         test: {
           name: 'integration',
+          env,
           include: ['{lib,db,app,scripts,sandbox}/**/*.int.test.ts'],
           exclude: ['node_modules/**'],
           testTimeout: 60_000,

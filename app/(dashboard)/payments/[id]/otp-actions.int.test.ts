@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { useDbHandle } from '@/db/client';
 import { testDatabaseKinds, type TestDb } from '@/db/testing';
 import { auditLog, otpAttempts, transactions, type Role } from '@/db/schema';
+import { signedInAs } from '@/lib/auth/testing';
 import { insertUser } from '@/lib/auth/users';
 import { useProviders } from '@/lib/providers';
 import type { Sandbox } from '@/sandbox/server';
@@ -10,7 +11,7 @@ import { startSandboxWithProviders } from '@/sandbox/testing';
 
 // Who is signed in is the one thing faked; role and account come from the database, the
 // provider calls go to the simulator.
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionId: string } } }));
 vi.mock('@/lib/auth/config', () => ({ auth: async () => session.current }));
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.44' }) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
@@ -27,8 +28,9 @@ describe.each(await testDatabaseKinds())('OTP console actions on $kind', ({ crea
   let t: TestDb;
   let sandbox: Sandbox;
   const ids: Partial<Record<Role, number>> = {};
+  const sessions: Partial<Record<Role, { user: { id: string; sessionId: string } }>> = {};
   const signIn = (role: Role | null) => {
-    session.current = role ? { user: { id: String(ids[role]), sessionVersion: 1 } } : null;
+    session.current = role ? sessions[role]! : null;
   };
   async function pendingJuspay() {
     const txnId = `txn_act_${process.pid}_${++n}`;
@@ -45,7 +47,9 @@ describe.each(await testDatabaseKinds())('OTP console actions on $kind', ({ crea
     t = await create();
     useDbHandle(t.handle);
     for (const role of ['admin', 'finance', 'support'] as const) {
-      ids[role] = (await insertUser(t.handle.db, { email: `${role}@otp.payops.test`, role, password: 'a long enough password' })).id;
+      const user = await insertUser(t.handle.db, { email: `${role}@otp.payops.test`, role, password: 'a long enough password' });
+      ids[role] = user.id;
+      sessions[role] = (await signedInAs(t.handle.db, user)).session;
     }
     const started = await startSandboxWithProviders({ timeoutMs: 1500 });
     sandbox = started.sandbox;

@@ -1,7 +1,7 @@
 // GET /payments/export?<the /payments search> — every matching payment as CSV (finance, admin).
 import { getDb } from '@/db/client';
 import { recordAudit } from '@/lib/audit/record';
-import { authorize } from '@/lib/auth/guards';
+import { authorizeSensitive } from '@/lib/auth/guards';
 import { exportFilename, exportFilters, exportPaymentsCsv } from '@/lib/finance/export';
 import { AppError } from '@/lib/errors';
 import { htmlPage, wantsHtml } from '@/lib/http/html-page';
@@ -17,8 +17,13 @@ export const GET = route(async (req) => {
   const list = searchHref('/payments', rawSearch(params), { cursor: null, limit: null });
   let user;
   try {
-    user = await authorize('payments.export');
+    // An export takes every matching payment out of PayOps: a fresh second-factor check first.
+    user = await authorizeSensitive('payments.export');
   } catch (err) {
+    if (err instanceof AppError && err.code === 'step_up_required' && wantsHtml(req)) {
+      const here = new URL(req.url);
+      return Response.redirect(new URL(`/login/step-up?next=${encodeURIComponent(here.pathname + here.search)}`, here), 303);
+    }
     // A shared export link opened by a role that cannot export: a page saying so, not raw JSON.
     if (err instanceof AppError && err.code === 'forbidden' && wantsHtml(req)) {
       return htmlPage(403, {
