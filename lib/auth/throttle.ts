@@ -35,7 +35,7 @@ export interface Admission {
  * (`reportThrottled`) instead of one audit row per refused attempt.
  */
 export async function admitAttempt(db: DbOrTx, keys: string[]): Promise<Admission> {
-  const limit = sql`CASE WHEN left(t.key, 3) = 'ip:' THEN ${LIMITS.ip} ELSE ${LIMITS.email} END`;
+  const limit = sql`CASE WHEN left(t.key, 3) = 'ip:' THEN ${LIMITS.ip}::int ELSE ${LIMITS.email}::int END`;
   const locked = sql`t.locked_until > now()`;
   const stale = sql`t.window_started_at < now() - make_interval(mins => ${WINDOW_MINUTES})`;
   // This attempt is refused: the key is locked, or this attempt takes it over its limit.
