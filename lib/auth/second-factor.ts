@@ -36,6 +36,17 @@ export async function beginEnrolment(db: DbOrTx, user: Pick<User, 'id' | 'totpEn
   return secret;
 }
 
+/** Embedded demo only: a second factor in force from the start, its secret returned for printing. */
+export async function enrolForDemo(db: DbOrTx, userId: number): Promise<Uint8Array> {
+  const secret = newTotpSecret();
+  await db
+    .update(users)
+    .set({ totpSecretEnc: encryptSecret(secret, secretContext(userId)), totpEnabledAt: sql`now()`, totpLastStep: null })
+    .where(eq(users.id, userId));
+  await issueRecoveryCodes(db, userId);
+  return secret;
+}
+
 interface Who {
   user: User;
   sessionId: string;

@@ -14,7 +14,8 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     await signIn('credentials', {
       email,
       password: String(form.get('password') ?? ''),
-      redirectTo: safeNextPath(form.get('next')),
+      // On to the steps after the password (second factor, new password, enrolment), then `next`.
+      redirectTo: `/login/continue?next=${encodeURIComponent(safeNextPath(form.get('next')))}`,
     });
   } catch (err) {
     // A successful sign-in "throws" Next's redirect; only Auth.js errors are refusals.
