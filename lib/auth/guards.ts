@@ -1,3 +1,4 @@
+import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/db/client';
@@ -75,12 +76,14 @@ export const currentUser = cache(async (): Promise<StaffUser | null> => {
   return signedIn && !signedIn.pending ? signedIn.user : null;
 });
 
-/** Pages: signed out → the sign-in page; a pending step → its page (and nothing else). */
+/** Pages: signed out → the sign-in page; a pending step → its page (and nothing else); both come back here after. */
 export async function requireUser(): Promise<StaffUser> {
   const signedIn = await currentSignIn();
-  if (!signedIn) redirect('/login');
-  if (signedIn.pending) redirect(PENDING_PAGES[signedIn.pending]);
-  return signedIn.user;
+  if (signedIn && !signedIn.pending) return signedIn.user;
+  // Set by proxy.ts from the request (a client-sent value is overwritten there); checked again by the step.
+  const here = (await headers()).get('x-payops-path');
+  const next = here ? `?next=${encodeURIComponent(here)}` : '';
+  redirect(signedIn ? `${PENDING_PAGES[signedIn.pending!]}${next}` : `/login${next}`);
 }
 
 /** Pages: signed in without the permission → 403 page. */

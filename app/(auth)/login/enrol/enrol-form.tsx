@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useActionState } from 'react';
 import { BUTTON, INPUT } from '@/app/_components/ui';
 import { CopyButton } from '@/app/_components/copy-button';
+import { TooltipProvider } from '@/app/_components/tooltip';
 import { confirmEnrolmentAction, type StepState } from '../step-actions';
 
 /** Confirms the first code, then shows the ten recovery codes once, with a way to keep them. */
@@ -24,8 +25,11 @@ export function EnrolForm({ next }: { next: string }) {
             <li key={c}>{c}</li>
           ))}
         </ul>
-        <div className="flex flex-wrap gap-2">
-          <CopyButton value={text} label="Copy codes" />
+        <div className="flex flex-wrap items-center gap-2">
+          {/* The sign-in pages sit outside the dashboard's tooltip provider. */}
+          <TooltipProvider>
+            <CopyButton value={text} label="recovery codes" />
+          </TooltipProvider>
           <a className={BUTTON.secondary} download="payops-recovery-codes.txt" href={`data:text/plain;charset=utf-8,${encodeURIComponent(text + '\n')}`}>
             Download
           </a>

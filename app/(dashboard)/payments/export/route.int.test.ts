@@ -84,7 +84,7 @@ describe.each(await testDatabaseKinds())('GET /payments/export on $kind', ({ cre
     expect((await script.json()).error.code).toBe('step_up_required');
     const browser = await GET(new Request('http://payops.test/payments/export?status=FAILED', { headers: { accept: 'text/html' } }));
     expect(browser.status).toBe(303);
-    expect(browser.headers.get('location')).toBe('http://payops.test/login/step-up?next=%2Fpayments%2Fexport%3Fstatus%3DFAILED');
+    expect(browser.headers.get('location')).toBe('/login/step-up?next=%2Fpayments%2Fexport%3Fstatus%3DFAILED');
     expect(await exportAudit(t.handle.db)).toEqual([]);
   });
 

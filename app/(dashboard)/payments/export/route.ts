@@ -21,8 +21,9 @@ export const GET = route(async (req) => {
     user = await authorizeSensitive('payments.export');
   } catch (err) {
     if (err instanceof AppError && err.code === 'step_up_required' && wantsHtml(req)) {
+      // A relative Location: behind a proxy (or on 127.0.0.1) req.url's host is not the one the browser used.
       const here = new URL(req.url);
-      return Response.redirect(new URL(`/login/step-up?next=${encodeURIComponent(here.pathname + here.search)}`, here), 303);
+      return new Response(null, { status: 303, headers: { location: `/login/step-up?next=${encodeURIComponent(here.pathname + here.search)}` } });
     }
     // A shared export link opened by a role that cannot export: a page saying so, not raw JSON.
     if (err instanceof AppError && err.code === 'forbidden' && wantsHtml(req)) {
