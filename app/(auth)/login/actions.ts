@@ -3,7 +3,7 @@
 import { AuthError } from 'next-auth';
 import { signIn } from '@/lib/auth/config';
 import { SIGN_IN_REFUSED } from '@/lib/auth/sign-in';
-import { safeNextPath } from '@/lib/http/redirect';
+import { safeNextPath } from '@/lib/http/next-path';
 
 export type SignInState = { error: string | null; email: string };
 

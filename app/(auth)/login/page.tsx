@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { currentSignIn } from '@/lib/auth/guards';
-import { safeNextPath } from '@/lib/http/redirect';
+import { safeNextPath } from '@/lib/http/next-path';
 import { LoginForm } from './_components/login-form';
 
 export const metadata: Metadata = { title: 'Sign in' };

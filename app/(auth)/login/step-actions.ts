@@ -7,7 +7,7 @@ import { changeOwnPassword } from '@/lib/auth/account';
 import { currentSignIn } from '@/lib/auth/guards';
 import { confirmEnrolment, verifySecondFactor } from '@/lib/auth/second-factor';
 import { actionIp } from '@/lib/http/action-request';
-import { safeNextPath } from '@/lib/http/redirect';
+import { safeNextPath } from '@/lib/http/next-path';
 
 /** The sign-in steps after the password (lib/auth/guards.ts `Pending`), and step-up. */
 

@@ -1,6 +1,6 @@
 import { redirect } from 'next/navigation';
 import { currentSignIn, type Pending, type SignedIn } from '@/lib/auth/guards';
-import { safeNextPath } from '@/lib/http/redirect';
+import { safeNextPath } from '@/lib/http/next-path';
 
 /**
  * A sign-in step's page is for the session that has that step pending (or, for enrolment, any

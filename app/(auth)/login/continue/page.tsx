@@ -1,6 +1,6 @@
 import { redirect } from 'next/navigation';
 import { currentSignIn, PENDING_PAGES } from '@/lib/auth/guards';
-import { safeNextPath } from '@/lib/http/redirect';
+import { safeNextPath } from '@/lib/http/next-path';
 
 /** After each sign-in step: the next step still pending, or the page the person asked for. */
 export default async function ContinuePage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {

@@ -133,4 +133,31 @@ describe.each(await testDatabaseKinds())('GET /payments/export on $kind', ({ cre
     expect(res.status).toBe(200);
     expect(parseCsv((await res.text()).replace(/^\uFEFF/, ''))).toHaveLength(4);
   });
+
+  it('refuses a request another site made in a signed-in user\'s name (Sec-Fetch-Site), exporting and auditing nothing', async () => {
+    signIn('finance');
+    const before = await exportAudit(t.handle.db);
+    const crossSite = (site: string, accept = '*/*') => GET(new Request('http://payops.test/payments/export?status=FAILED', { headers: { 'sec-fetch-site': site, accept } }));
+    for (const site of ['cross-site', 'same-site']) {
+      const res = await crossSite(site);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ error: { code: 'forbidden', message: expect.stringContaining('came from another site') } });
+    }
+    // A link clicked on another site: a page in words, with the way back to the same search.
+    const page = await crossSite('cross-site', 'text/html');
+    expect(page.status).toBe(403);
+    const html = await page.text();
+    expect(html).toContain('This export was opened from another site');
+    expect(html).toContain('href="/payments?status=FAILED"');
+    expect(await exportAudit(t.handle.db)).toEqual(before);
+
+    // PayOps' own page, a typed address or bookmark, and a client without Fetch Metadata export.
+    for (const site of ['same-origin', 'none', null]) {
+      const res = await GET(new Request('http://payops.test/payments/export?status=FAILED', { headers: site ? { 'sec-fetch-site': site } : {} }));
+      expect(res.status, String(site)).toBe(200);
+      await res.text();
+    }
+    const started = (await exportAudit(t.handle.db)).slice(before.length).filter((a) => a.action === 'payments.export');
+    expect(started).toHaveLength(3);
+  });
 });
