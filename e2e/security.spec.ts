@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
-import { account, choose, e2eQuery, storageState } from './fixtures';
+import { account, choose, e2eQuery, seriousAxeViolations, storageState } from './fixtures';
 import { nextCode, recoveryFile, signInAndEnrol } from './totp';
 
 /** A fresh browser that signs in with a password, and lands wherever the server sends it next. */
@@ -31,6 +31,8 @@ test('a new admin must enrol a second factor before seeing any page', async ({ b
   const fresh = await passwordOnly(browser, email, password);
   const page = fresh.pages()[0];
   expect(new URL(page.url()).pathname).toBe('/login/enrol');
+  await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+  expect(await seriousAxeViolations(page)).toEqual([]);
   // Nothing else opens, and nothing answers, until the second factor is in force.
   for (const path of ['/payments', '/admin/users', '/audit', '/account']) {
     await page.goto(path);
@@ -52,14 +54,15 @@ test('finance signs in with a code, or once with each recovery code', async ({ b
   const withCode = await passwordOnly(browser, email, password);
   const page = withCode.pages()[0];
   expect(new URL(page.url()).pathname).toBe('/login/two-factor');
-  await page.goto('/payments');
+  // Any other page sends back to the code, and the code then leads to the page last asked for.
+  await page.goto('/payments?status=FAILED');
   expect(new URL(page.url()).pathname).toBe('/login/two-factor');
   await page.getByLabel('Authenticator code or recovery code').fill('000000');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByText('That code did not work')).toBeVisible();
   await page.getByLabel('Authenticator code or recovery code').fill(await nextCode('finance'));
   await page.getByRole('button', { name: 'Continue' }).click();
-  await page.waitForURL('**/finance');
+  await page.waitForURL('**/payments?status=FAILED');
   await withCode.close();
 
   const [recovery] = JSON.parse(readFileSync(recoveryFile('finance'), 'utf8')) as string[];
