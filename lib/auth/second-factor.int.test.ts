@@ -74,4 +74,13 @@ describe.each(await testDatabaseKinds())('second factor on $kind', ({ create }) 
     for (let i = 0; i < LIMITS.email; i++) expect((await verifySecondFactor(t.handle.db, who, wrong, 'sign_in')).ok).toBe(false);
     expect(await verifySecondFactor(t.handle.db, { ...who, user: (await e.fresh()) as User }, totpCode(e.secret), 'sign_in')).toEqual({ ok: false, reason: 'throttled' });
   });
+
+  it('takes any typed code without throwing: garbage is a wrong code', async () => {
+    const e = await enrolling('support');
+    await confirmEnrolment(t.handle.db, await e.who(), totpCode(e.secret, totpStep() - 1));
+    const who = await e.who();
+    for (const code of ['', ' ', '\u0000', 'x'.repeat(10_000), "' OR 1=1 --", '１２３４５６', '12345\u0000', 'abcde-fghij-', '-----', '4111 1111 1111 1111']) {
+      expect((await verifySecondFactor(t.handle.db, who, code.slice(0, 64), 'step_up')).ok).toBe(false);
+    }
+  });
 });
