@@ -77,6 +77,30 @@ export async function createPostgresTestDb(options: TestDbOptions = {}): Promise
   };
 }
 
+/**
+ * A second, login role on a Postgres test database, as a deployment's DATABASE_URL: it owns
+ * nothing; `migrateDb(app, t.url)` then migrates as the test database's owner and grants it what
+ * it needs. Dropped (after the database) by `t.cleanup`.
+ */
+export async function createAppRole(t: TestDb): Promise<{ role: string; url: string; handle: DbHandle }> {
+  if (t.kind !== 'postgres' || !t.url) throw new Error('an application role needs a Postgres test database');
+  const role = `payops_app_test_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE ROLE ${role} LOGIN`);
+  const u = new URL(t.url);
+  u.username = role;
+  u.password = '';
+  const url = u.toString();
+  const handle = await openDb({ databaseUrl: url });
+  const cleanup = t.cleanup;
+  t.cleanup = async () => {
+    await handle.close().catch(() => {});
+    await cleanup();
+    // The role's privileges lived in the dropped database; nothing else holds it.
+    await admin(`DROP ROLE IF EXISTS ${role}`);
+  };
+  return { role, url, handle };
+}
+
 /** Both kinds, for `describe.each`: PGlite always, Postgres when reachable. */
 export async function testDatabaseKinds(): Promise<{ kind: TestDb['kind']; create: (options?: TestDbOptions) => Promise<TestDb> }[]> {
   const kinds: { kind: TestDb['kind']; create: (options?: TestDbOptions) => Promise<TestDb> }[] = [{ kind: 'pglite', create: createPgliteTestDb }];
