@@ -143,6 +143,8 @@ export interface AuditChainStatus {
   complete: boolean;
   /** Every keyed row this check walked failed its MAC: AUDIT_HMAC_KEY is not the key they were written with. */
   wrongKey: boolean;
+  /** The latest checkpoint (validly signed), and the row it anchored. */
+  latestCheckpoint: { id: number; at: Date; headId: number } | null;
   notices: string[];
 }
 
@@ -166,7 +168,8 @@ export async function checkAuditIncrement(db: DbOrTx, options: { key?: string; m
   }
   const found = new BreakList();
   const end = await auditEnd(db);
-  const anchors = [...(await checkpointAnchors(db, key, found, { latestOnly: true })), ...watermarks(stored)];
+  const [latest] = await checkpointAnchors(db, key, found, { latestOnly: true });
+  const anchors = [...(latest ? [latest] : []), ...watermarks(stored)];
   const behind = anchors.filter((a) => start && a.id <= start.id);
   const points = await pointsAt(db, [...behind.map((a) => a.id), ...(start ? [start.id] : [])]);
   for (const a of behind) found.add(anchorBreak(a, points.get(a.id), end));
@@ -205,6 +208,7 @@ export async function checkAuditIncrement(db: DbOrTx, options: { key?: string; m
     checkedNow: walk.checked,
     complete: walk.complete,
     wrongKey: walk.keyed > 0 && walk.macFailures === walk.keyed,
+    latestCheckpoint: latest?.checkpoint ? { ...latest.checkpoint, headId: latest.id } : null,
     notices: stored.notices,
   };
 }

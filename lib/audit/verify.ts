@@ -27,6 +27,8 @@ export interface ChainPoint {
 export interface Anchor extends ChainPoint {
   /** What vouches for it, in words ("checkpoint #12 of 2025-02-07T10:05:00Z"). */
   label: string;
+  /** The checkpoint it comes from, if one. */
+  checkpoint?: { id: number; at: Date };
 }
 
 export interface ChainCheck {
@@ -133,7 +135,7 @@ export function checkpointAnchor(key: string, cp: AuditCheckpoint): Anchor | Cha
   if (auditSignature(key, 'checkpoint', checkpointSigned(cp)) !== cp.signature) {
     return { id: cp.headId, kind: 'checkpoint_mismatch', detail: `${checkpointLabel(cp)} does not carry a valid signature: forged, or signed with another key` };
   }
-  return { id: cp.headId, seq: cp.headSeq, mac: cp.headMac, label: checkpointLabel(cp) };
+  return { id: cp.headId, seq: cp.headSeq, mac: cp.headMac, label: checkpointLabel(cp), checkpoint: { id: cp.id, at: cp.at } };
 }
 
 export interface WalkOptions {
