@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type DbHandle } from '@/db/client';
 import { auditCheckpoints } from '@/db/schema';
-import { createAppRole, createPostgresTestDb, postgresReachable, type TestDb } from '@/db/testing';
+import { createAppRole, createPostgresTestDb, migrateUpTo, postgresReachable, type TestDb } from '@/db/testing';
 import { auditCheckpointQueue } from '@/lib/audit/jobs';
 import { recordAudit } from '@/lib/audit/record';
 import { checkAuditIncrement, runFullVerification } from '@/lib/audit/verification';
@@ -44,6 +44,20 @@ describe.runIf(await postgresReachable())('two roles on postgres', () => {
     expect(oneRoleWarning(roles)).toBeNull();
     // Run again at the next start: the same grants, no error.
     expect(await migrateDb(app.handle, t.url)).toEqual(roles);
+  });
+
+  it('given only its own URL, the application starts on a migrated database, and cannot migrate one that is not', async () => {
+    expect(await migrateDb(app.handle, app.url)).toEqual({ ...roles, owner: app.role });
+    const behind = await createPostgresTestDb({ migrate: false });
+    try {
+      await migrateUpTo(behind, '0013_staff_sessions_second_factor');
+      const other = await createAppRole(behind);
+      await expect(migrateDb(other.handle, other.url)).rejects.toThrow(
+        `migrating as "${other.role}" failed: permission denied for database ${new URL(behind.url!).pathname.slice(1)}: set DATABASE_MIGRATION_URL`,
+      );
+    } finally {
+      await behind.cleanup();
+    }
   });
 
   it('one role for both: the start warns', async () => {

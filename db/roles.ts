@@ -16,6 +16,9 @@ export const INSERT_ONLY_TABLES = ['audit_log', 'audit_checkpoints'] as const;
  * each start, so a table a new migration adds is covered, and an insert-only one is narrowed
  * again). Default privileges cover tables the owner creates later (pg-boss's queue partitions).
  *
+ * The application may read which migrations were applied: given only its own URL, a server starts
+ * on a migrated database (db/migrate.ts) and refuses, with the database's reason, on one that is not.
+ *
  * pg-boss: the owner installs its schema (`installBossSchema`, before this); its queue function
  * creates and attaches a partition table, which only the owner of `pgboss.job` may do, so it
  * runs with its owner's rights (SECURITY DEFINER, fixed search_path; executable by the app only).
@@ -33,6 +36,8 @@ export async function grantAppRole(owner: pg.Client, appRole: string): Promise<v
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app};
     ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app};
     ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app};
+    GRANT USAGE ON SCHEMA drizzle TO ${app};
+    GRANT SELECT ON drizzle.__drizzle_migrations TO ${app};
     GRANT USAGE ON SCHEMA ${BOSS_SCHEMA} TO ${app};
     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${BOSS_SCHEMA} TO ${app};
     ALTER DEFAULT PRIVILEGES IN SCHEMA ${BOSS_SCHEMA} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app};
