@@ -48,11 +48,13 @@ async function seed(db: Db, rows: number, key: string): Promise<void> {
       cols.mac.push(mac);
       prev = mac;
     }
+    // Each column one array parameter (sql.param: drizzle would spread a plain array into a list).
+    const [at, actor, action, target, details, seqs, prevs, macs] = [cols.at, cols.actor, cols.action, cols.target, cols.details, cols.seq, cols.prev, cols.mac].map((c) => sql.param(c));
     await db.execute(sql`
       INSERT INTO audit_log (at, actor, action, target, outcome, details, seq, prev_mac, mac)
       SELECT at, actor, action, target, 'ok', details::jsonb, seq, prev, mac
-        FROM unnest(${cols.at}::timestamptz[], ${cols.actor}::text[], ${cols.action}::text[], ${cols.target}::text[],
-                    ${cols.details}::text[], ${cols.seq}::bigint[], ${cols.prev}::text[], ${cols.mac}::text[])
+        FROM unnest(${at}::timestamptz[], ${actor}::text[], ${action}::text[], ${target}::text[],
+                    ${details}::text[], ${seqs}::bigint[], ${prevs}::text[], ${macs}::text[])
              AS r(at, actor, action, target, details, seq, prev, mac)`);
     if ((from / BATCH) % 10 === 9) process.stdout.write(`  ${(from + BATCH).toLocaleString('en-IN')} rows\n`);
   }
