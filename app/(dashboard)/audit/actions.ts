@@ -10,6 +10,8 @@ import { AppError } from '@/lib/errors';
 import { clientIp } from '@/lib/http/request';
 import { sendJob, waitForJob } from '@/lib/jobs/boss';
 
+const rows = (n: number) => `${n.toLocaleString('en-IN')} ${n === 1 ? 'row' : 'rows'}`;
+
 export interface VerifyState {
   ok: boolean;
   message: string | null;
@@ -37,6 +39,6 @@ export async function verifyAuditLogAction(_prev: VerifyState): Promise<VerifySt
   if (done.state !== 'completed') return { ok: false, message: 'The verification did not finish; it is on /operations.' };
   const out = done.output as { ok: boolean; checked: number; breaks: number };
   return out.ok
-    ? { ok: true, message: `Verified: all ${out.checked.toLocaleString('en-IN')} rows intact.` }
-    : { ok: false, message: `Verified ${out.checked.toLocaleString('en-IN')} rows: ${out.breaks.toLocaleString('en-IN')} ${out.breaks === 1 ? 'break' : 'breaks'}, listed above.` };
+    ? { ok: true, message: `Verified: all ${rows(out.checked)} intact.` }
+    : { ok: false, message: `Verified ${rows(out.checked)}: ${out.breaks.toLocaleString('en-IN')} ${out.breaks === 1 ? 'break' : 'breaks'}, listed above.` };
 }

@@ -16,6 +16,7 @@ const KIND: Record<BreakKind, string> = {
 
 const SHOWN = 20;
 const n = (v: number) => v.toLocaleString('en-IN');
+const rows = (v: number) => `${n(v)} ${v === 1 ? 'row' : 'rows'}`;
 
 /**
  * The chain's state: this view's check of the rows since the last one (cheap at any size), the
@@ -60,7 +61,7 @@ function Intact({ status }: { status: AuditChainStatus }) {
   return (
     <div role="status" data-testid="chain-status" className="rounded-md bg-emerald-50 px-4 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-600/20">
       <p className="font-medium">
-        Chain intact — verified through row #{status.through?.id ?? 0} ({n(status.through?.seq ?? 0)} rows)
+        Chain intact — verified through row #{status.through?.id ?? 0} ({rows(status.through?.seq ?? 0)})
       </p>
       {!status.complete && <p>Newer rows than a page view checks at once wait for the next view.</p>}
     </div>
@@ -100,7 +101,7 @@ function FullRun({ status, canVerify }: { status: AuditChainStatus; canVerify: b
       <p data-testid="full-verification">
         {full ? (
           <>
-            Whole log verified <RelativeTime value={full.finishedAt.toISOString()} />: {n(full.rowsChecked)} rows,{' '}
+            Whole log verified <RelativeTime value={full.finishedAt.toISOString()} />: {rows(full.rowsChecked)},{' '}
             {full.breakCount === 0 ? 'intact' : `${n(full.breakCount)} ${full.breakCount === 1 ? 'break' : 'breaks'}`}.
           </>
         ) : (
