@@ -70,4 +70,23 @@ describe.runIf(await postgresReachable())('audited actions during a flood of sig
     expect(ahead).toBeLessThanOrEqual(2 * FLOOD_POOL);
     expect(await verifyAuditChain(t.handle.db)).toMatchObject({ ok: true, checked: ACTIONS + FLOOD + during.length });
   });
+
+  it('a REPEATABLE READ transaction whose snapshot predates the head cannot fork the chain: its row is refused', async () => {
+    const before = await verifyAuditChain(t.handle.db);
+    const refused = other.db
+      .transaction(
+        async (tx) => {
+          await tx.execute(sql`SELECT count(*) FROM audit_log`); // the snapshot is taken here
+          await signIn(-1); // another transaction appends and commits meanwhile
+          await recordAudit(tx, { actor: 'user:1', action: 'users.role_change', target: 'rr', outcome: 'ok' });
+        },
+        { isolationLevel: 'repeatable read' },
+      )
+      .then(
+        () => 'committed',
+        (err: Error & { cause?: { code?: string } }) => err.cause?.code ?? (err as { code?: string }).code,
+      );
+    expect(await refused).toBe('23505');
+    expect(await verifyAuditChain(t.handle.db)).toMatchObject({ ok: true, checked: before.checked + 1 });
+  });
 });

@@ -26,6 +26,8 @@ export interface AuditEntry {
  * the lock and the head come in one round trip, the row in a second, and the lock goes with the
  * commit: a flood of audited sign-ins costs each other action two round trips and a commit per
  * row ahead of it, not the length of anyone's transaction. Callers append last for that reason.
+ * (In a REPEATABLE READ transaction the head read after the wait would be the snapshot's, not the
+ * latest: the unique row number then refuses the row rather than fork the chain.)
  */
 export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<AuditRow> {
   const clean = storableEntry(entry);

@@ -188,7 +188,8 @@ export async function checkAuditIncrement(db: DbOrTx, options: { key?: string; m
     finishedAt: new Date(),
     through: walk.through ?? start,
     rowsChecked: (continuing ? incremental!.rowsChecked : 0) + walk.checked,
-    breakCount: breaks.count,
+    // The walk's breaks past its list's cap are counted here too.
+    breakCount: breaks.count + walk.breakCount - walk.breaks.length,
     breaks: breaks.listed,
   };
   await saveVerification(db, key, mine);
