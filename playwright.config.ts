@@ -69,6 +69,8 @@ export default defineConfig({
       // The provider simulator runs beside the e2e server, on E2E_PORT + 10.
       PAYOPS_SANDBOX: '1',
       OTP_COOLDOWN_SECONDS: '3',
+      // The sessions kept by auth.setup.ts stay stepped up for the whole run; security.spec.ts ages one on purpose.
+      STEP_UP_MINUTES: '60',
     },
   },
 });

@@ -32,6 +32,8 @@ const withSession = auth((req) => {
   const headers = new Headers(req.headers);
   headers.set('content-security-policy', csp);
   headers.set('x-nonce', nonce);
+  // The page asked for, so a sign-in step it is sent to can come back to it (lib/auth/guards.ts).
+  headers.set('x-payops-path', req.nextUrl.pathname + req.nextUrl.search);
   const res = NextResponse.next({ request: { headers } });
   res.headers.set('content-security-policy', csp);
   res.headers.set('cache-control', 'no-store');

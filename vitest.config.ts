@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const alias = { '@': fileURLToPath(new URL('.', import.meta.url)) };
-// Every audit row is keyed (lib/audit/key.ts): the tests' key, as a deployment sets AUDIT_HMAC_KEY.
-const env = { AUDIT_HMAC_KEY: 'vitest-audit-hmac-key-0123456789abcdef' };
+// Keys a running server takes from its configuration (generated into DATA_DIR in embedded mode).
+const env = { PAYOPS_ENCRYPTION_KEY: 'test-encryption-key-0123456789abcdef0123', AUDIT_HMAC_KEY: 'test-audit-hmac-key-0123456789abcdef0123' };
 
 export default defineConfig({
   resolve: { alias },

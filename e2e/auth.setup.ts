@@ -1,15 +1,19 @@
+import { writeFileSync } from 'node:fs';
 import { expect, test as setup } from '@playwright/test';
 import { account, exampleWith, LONG_ID, NOTIFY_PATH, ROLES, storageState } from './fixtures';
+import { recoveryFile, saveSecret, signInAndEnrol } from './totp';
 
-// Signs in once per role through the real form and keeps each session for the specs.
+// Signs in once per role through the real form (enrolling where the role requires it) and keeps
+// each session for the specs.
 for (const role of ROLES) {
   setup(`sign in as ${role}`, async ({ page }) => {
     const { email, password } = account(role);
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/payments');
+    const enrolled = await signInAndEnrol(page, email, password);
+    expect(!!enrolled).toBe(role !== 'support');
+    if (enrolled) {
+      saveSecret(role, enrolled.secret);
+      writeFileSync(recoveryFile(role), JSON.stringify(enrolled.recoveryCodes));
+    }
     await expect(page.getByTestId('signed-in-as')).toHaveText(email);
     await page.context().storageState({ path: storageState(role) });
   });

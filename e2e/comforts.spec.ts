@@ -75,6 +75,9 @@ test.describe('support agent', () => {
     await expect(page.getByTestId('result-count')).toHaveText(/^1–\d+ of \d+ payments?$/);
     await results(page).getByRole('link', { name: /^Amount/ }).click();
     await page.waitForURL(/sort=amount_desc/);
+    // The sorted list has rendered once the header says so; read the rows only then.
+    await expect(results(page).getByRole('columnheader', { name: /Amount/ })).toHaveAttribute('aria-sort', 'descending');
+    await expect(results(page).getByTestId('payment-row').nth(1)).toBeVisible();
     const amounts = await results(page).getByTestId('payment-row').locator('td:nth-child(5)').allInnerTexts();
     const values = amounts.map((a) => Number(a.replace(/[₹,]/g, '')));
     expect(values.length).toBeGreaterThan(1);

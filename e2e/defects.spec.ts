@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { E2E } from '../playwright.config';
 import { choose, consoleErrors, exampleWith, LONG_ID, NOTIFY_PATH, overflowX, roleShown, storageState } from './fixtures';
 
 // Each test here is one defect a new user met (issue 13), written so that it fails on the code
@@ -174,8 +175,9 @@ test.describe('admin', () => {
 test.describe('support agent', () => {
   test.use({ storageState: storageState('support') });
 
-  test('5. OTP console: "Other" without a note keeps the reason; the wallet form keeps the typed ids', async ({ page, request }) => {
-    // An Enkash wallet payment still open, made just now: both OTP forms are offered.
+  test('5. OTP console: "Other" without a note keeps the reason; the wallet form names the payment\'s own card and keeps the reason', async ({ page, request }) => {
+    // An Enkash payment by wallet, still open, made just now; the checkout names its wallet card
+    // with its first OTP call (PayOps never takes a card from the console): both OTP forms are offered.
     const transactionId = `EKE2EWALLET${Date.now()}`;
     const now = new Date(Date.now() + 330 * 60_000).toISOString().slice(0, 19).replace('T', ' ');
     const posted = await request.post(NOTIFY_PATH, {
@@ -183,6 +185,11 @@ test.describe('support agent', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(posted.status()).toBe(200);
+    const named = await request.post('/api/v1/otp/resend', {
+      headers: { authorization: `Bearer ${E2E.apiToken}` },
+      data: { provider: 'enkash', transactionId, cardAccountId: 'CA-E2E-123', enKashCardId: 'EC-E2E-456', reason: 'checkout' },
+    });
+    expect(named.status()).toBe(200);
     await page.goto(`/payments/go?q=${transactionId}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(transactionId);
 
@@ -193,13 +200,11 @@ test.describe('support agent', () => {
     await expect(resend.getByLabel('Reason', { exact: true })).toHaveText('Other');
 
     const wallet = page.getByRole('form', { name: 'Send wallet transaction OTP' });
-    await wallet.getByLabel('Card account id').fill('CA-E2E-123');
-    await wallet.getByLabel('Enkash card id').fill('EC-E2E-456');
+    await expect(wallet.getByTestId('otp-wallet-card')).toHaveText("To this payment's Enkash Wallet card: card account …-123, Enkash card …-456.");
+    await expect(wallet.getByRole('textbox')).toHaveCount(1); // the note; no card id to type
     await choose(wallet, 'Reason', 'Customer did not receive the OTP');
     await wallet.getByRole('button', { name: 'Send wallet transaction OTP' }).click();
     await expect(wallet.getByTestId('otp-outcome')).toBeVisible();
-    await expect(wallet.getByLabel('Card account id')).toHaveValue('CA-E2E-123');
-    await expect(wallet.getByLabel('Enkash card id')).toHaveValue('EC-E2E-456');
     await expect(wallet.getByLabel('Reason', { exact: true })).toHaveText('Customer did not receive the OTP');
   });
 

@@ -62,3 +62,21 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** The database e2e/serve.mjs made for this run's server (real Postgres), for what a test must set up or age by hand. */
+export const E2E_DATABASE_URL = (() => {
+  const url = new URL(process.env.E2E_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/payops_e2e_${new URL(E2E.baseURL).port}`;
+  return url.href;
+})();
+
+export async function e2eQuery<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: E2E_DATABASE_URL, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}

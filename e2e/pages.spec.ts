@@ -13,6 +13,7 @@ const PAGES: { path: string; name: string; roles: Role[]; nav?: string; title: R
   { path: '/audit', name: 'audit', roles: ['admin', 'finance'], nav: 'Audit log', title: /^Audit log · PayOps$/ },
   { path: '/deliveries', name: 'deliveries', roles: ['admin'], nav: 'Deliveries', title: /^Deliveries · PayOps$/ },
   { path: '/admin/users', name: 'users', roles: ['admin'], nav: 'Users', title: /^Users · PayOps$/ },
+  { path: '/account', name: 'account', roles: ['admin', 'finance', 'support'], title: /^Your account · PayOps$/ },
 ];
 
 for (const role of ROLES) {

@@ -12,6 +12,7 @@ const PAGES: { path: string; allowed: Role[]; heading: RegExp }[] = [
   { path: '/admin/users', allowed: ['admin'], heading: /users/i },
   { path: '/operations', allowed: ['admin'], heading: /operations/i },
   { path: '/alerts', allowed: ['admin', 'finance'], heading: /alerts/i },
+  { path: '/account', allowed: ['admin', 'finance', 'support'], heading: /your account/i },
 ];
 
 for (const role of ROLES) {

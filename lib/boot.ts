@@ -101,7 +101,12 @@ async function startDemo(handle: DbHandle, dataDir: string) {
   if (!accounts?.length) return;
   const port = process.env.PORT || '3000';
   console.log(`\n[payops] Demo sign-ins (embedded database only) at http://localhost:${port}/login`);
-  for (const a of accounts) console.log(`[payops]   ${a.role.padEnd(8)} ${a.email.padEnd(22)} ${a.password}`);
+  for (const a of accounts) {
+    console.log(`[payops]   ${a.role.padEnd(8)} ${a.email.padEnd(22)} ${a.password}${a.totpSecret ? `   authenticator key: ${a.totpSecret}` : ''}`);
+  }
+  if (accounts.some((a) => a.totpSecret)) {
+    console.log('[payops] Admin and finance sign in with a second factor: add their key to an authenticator app, or run `npm run demo:code` for the current codes.');
+  }
   console.log('[payops] A Juspay card payment waiting for its OTP (PENDING_VBV) was added just now: sign in as support, open it from the top of /payments, and try Resend OTP.');
   console.log('');
 }

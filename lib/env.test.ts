@@ -45,4 +45,14 @@ describe('configuration', () => {
   it('says which variable is wrong', () => {
     expect(() => parseEnv({ DATABASE_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_TIMEOUT_MS/);
   });
+
+  it('reads which roles must use a second factor (admin and finance unless set; empty means none), and warns when admin is left out', () => {
+    expect(parseEnv({}).TWO_FACTOR_REQUIRED_ROLES).toEqual(['admin', 'finance']);
+    expect(parseEnv({ TWO_FACTOR_REQUIRED_ROLES: 'admin, support' }).TWO_FACTOR_REQUIRED_ROLES).toEqual(['admin', 'support']);
+    expect(parseEnv({ TWO_FACTOR_REQUIRED_ROLES: '' }).TWO_FACTOR_REQUIRED_ROLES).toEqual([]);
+    expect(() => parseEnv({ TWO_FACTOR_REQUIRED_ROLES: 'admin,root' })).toThrow(/TWO_FACTOR_REQUIRED_ROLES/);
+    expect(startupWarnings(parseEnv({ TWO_FACTOR_REQUIRED_ROLES: 'finance' })).join(' ')).toMatch(/leaves out admin/);
+    expect(startupWarnings(parseEnv({})).join(' ')).not.toMatch(/leaves out admin/);
+    expect(parseEnv({}).STEP_UP_MINUTES).toBe(10);
+  });
 });

@@ -185,6 +185,9 @@ export function startupWarnings(e: Env): string[] {
   if (!e.DATABASE_URL && e.ALERT_WEBHOOK_URL && !e.ALERT_WEBHOOK_SECRET) {
     warnings.push('ALERT_WEBHOOK_SECRET is not set: alert messages to ALERT_WEBHOOK_URL go UNSIGNED. Fine for the embedded demo only.');
   }
+  if (!e.TWO_FACTOR_REQUIRED_ROLES.includes('admin')) {
+    warnings.push(`TWO_FACTOR_REQUIRED_ROLES (${e.TWO_FACTOR_REQUIRED_ROLES.join(', ') || 'none'}) leaves out admin: an admin can sign in with a password alone. Sensitive actions still need a code from those who enrol.`);
+  }
   if (!e.PAYOPS_API_TOKEN) {
     warnings.push('PAYOPS_API_TOKEN is not set: the /api/v1 read API refuses every request.');
   }

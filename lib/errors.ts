@@ -3,6 +3,8 @@ export const ERROR_STATUS = {
   invalid_input: 400,
   unauthorized: 401,
   forbidden: 403,
+  // A sensitive action needs a fresh second-factor check on this session (lib/auth/guards.ts).
+  step_up_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { DropdownMenu } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { applyTheme, currentTheme } from './theme-client';
@@ -40,6 +41,10 @@ export function AccountMenu({ email, role, signOutFormId }: { email: string; rol
             <span className="block truncate text-sm font-medium">{email}</span>
             <span className="text-xs uppercase tracking-wide text-slate-500">{role}</span>
           </DropdownMenu.Label>
+          <DropdownMenu.Separator className="my-1 h-px bg-slate-200" />
+          <DropdownMenu.Item asChild className={MENU_ITEM}>
+            <Link href="/account">Your account: sessions, password, two-factor</Link>
+          </DropdownMenu.Item>
           <DropdownMenu.Separator className="my-1 h-px bg-slate-200" />
           <DropdownMenu.Label className="px-2 pt-1 text-xs font-medium text-slate-500">Colour scheme</DropdownMenu.Label>
           <DropdownMenu.RadioGroup

@@ -41,12 +41,16 @@ export function useLiveEvents(topics: string, after: number, onNotice: (notice: 
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
+    let wasDown = false;
     const connect = () => {
       const es = new EventSource(`/api/live?topics=${encodeURIComponent(topics)}&after=${lastId}`);
       source = es;
       es.onopen = () => {
         failures = 0;
         setStatus('live');
+        // Back after a drop: whatever a re-read skipped while the server was away is read now.
+        if (wasDown) handler.current({ type: 'resync' });
+        wasDown = false;
       };
       es.onmessage = (m) => {
         const id = Number(m.lastEventId);
@@ -68,6 +72,7 @@ export function useLiveEvents(topics: string, after: number, onNotice: (notice: 
       });
       es.onerror = () => {
         setStatus('reconnecting');
+        wasDown = true;
         if (es.readyState !== EventSource.CLOSED) return; // the browser is retrying by itself
         es.close();
         retry = setTimeout(connect, Math.min(30_000, 1000 * 2 ** failures++));
@@ -151,6 +156,14 @@ if (typeof window !== 'undefined') {
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && active());
 }
 
+async function serverAnswers(): Promise<boolean> {
+  try {
+    return (await fetch('/api/health/live', { cache: 'no-store', signal: AbortSignal.timeout(3000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a live update may re-read the page now (pure, for tests). */
 export function someoneIsThere(now: number, lastActive: number, visible: boolean): boolean {
   return visible && now - lastActive < LIVE_ACTIVE_MS;
@@ -159,7 +172,12 @@ export function someoneIsThere(now: number, lastActive: number, visible: boolean
 /** router.refresh() for live updates: coalesced, and only while someone is using the tab (LIVE_ACTIVE_MS). */
 export function useLiveRefresh(): () => void {
   const router = useRouter();
-  const refresh = useCoalesced(() => router.refresh());
+  const refresh = useCoalesced(async () => {
+    // A re-read that cannot reach the server makes Next load the page in full, which shows the
+    // browser's "cannot connect" page instead of the data the person was looking at. So only when
+    // the server answers; otherwise the stream's reconnect asks again (a `resync`).
+    if (await serverAnswers()) router.refresh();
+  });
   const pending = useRef(false);
   useEffect(() => {
     const onBack = () => {

@@ -4,19 +4,21 @@ import { getDb } from '@/db/client';
 import { clientIp } from '@/lib/http/request';
 import { logError } from '@/lib/log';
 import { IDLE_SECONDS, refreshToken } from './session-token';
+import { createSession, revokeSession } from './sessions';
 import { verifySignIn } from './sign-in';
 
 declare module 'next-auth' {
   interface Session {
-    user: { id: string; sessionVersion: number } & DefaultSession['user'];
+    user: { id: string; sessionId: string } & DefaultSession['user'];
   }
   interface User {
-    sessionVersion?: number;
+    sessionId?: string;
   }
 }
 
-// Credentials sign-in needs JWT sessions. The token carries only who and when; role and
-// active flag are read from the database on every request (lib/auth/guards.ts).
+// Credentials sign-in needs JWT sessions. The token carries only who, which server-side session
+// (lib/auth/sessions.ts) and when; the session row, role and active flag are read from the
+// database on every request (lib/auth/guards.ts), so revoking the row ends the session at once.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: process.env.AUTH_SECRET,
   trustHost: true,
@@ -33,14 +35,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     Credentials({
       credentials: { email: {}, password: {} },
       authorize: async (credentials, request) => {
-        const outcome = await verifySignIn(await getDb(), {
-          email: credentials?.email,
-          password: credentials?.password,
-          ip: clientIp(request),
-        });
+        const db = await getDb();
+        const ip = clientIp(request);
+        const outcome = await verifySignIn(db, { email: credentials?.email, password: credentials?.password, ip });
         if (!outcome.ok) return null;
         const { user } = outcome;
-        return { id: String(user.id), email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+        const sessionId = await createSession(db, { userId: user.id, ip, userAgent: request.headers.get('user-agent') });
+        return { id: String(user.id), email: user.email, name: user.name, sessionId };
       },
     }),
   ],
@@ -48,8 +49,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     jwt: ({ token, user }) => refreshToken(token, user),
     session({ session, token }) {
       session.user.id = String(token.uid);
-      session.user.sessionVersion = Number(token.sv);
+      session.user.sessionId = String(token.sid);
       return session;
+    },
+  },
+  events: {
+    // Sign-out ends the server-side session, so a copy of the cookie stops working too.
+    async signOut(message) {
+      const sid = 'token' in message ? message.token?.sid : undefined;
+      if (typeof sid === 'string') await revokeSession(await getDb(), sid, 'sign_out');
     },
   },
 }));

@@ -4,7 +4,7 @@ import { queryRows } from '@/db/client';
 import { testDatabaseKinds, type TestDb } from '@/db/testing';
 import { verifyAuditChain } from '@/lib/audit/verify';
 import { verifySignIn } from './sign-in';
-import { LIMITS } from './throttle';
+import { LIMITS, reportThrottled } from './throttle';
 import { insertUser, updateUser } from './users';
 
 const PASSWORD = 'a-long-enough-password';
@@ -51,6 +51,40 @@ describe.each(await testDatabaseKinds())('sign-in on $kind', ({ create }) => {
     expect(row.failures).toBe(LIMITS.email);
     expect(await verifySignIn(t.handle.db, { email: user.email, password: PASSWORD, ip: '203.0.113.200' })).toEqual({ ok: false, reason: 'throttled' });
     expect((await audits(user.email)).at(-1)?.outcome).toBe('throttled');
+  });
+
+  it('holds under a parallel burst: 40 wrong passwords at once get 5 checks, and the right one after them is refused', async () => {
+    const user = await fresh();
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => verifySignIn(t.handle.db, { email: user.email, password: `guess-${i}`, ip: `203.0.114.${i}` })),
+    );
+    expect(burst.filter((o) => !o.ok && o.reason === 'invalid')).toHaveLength(LIMITS.email);
+    expect(burst.filter((o) => !o.ok && o.reason === 'throttled')).toHaveLength(40 - LIMITS.email);
+    expect(await verifySignIn(t.handle.db, { email: user.email, password: PASSWORD, ip: '203.0.114.250' })).toEqual({ ok: false, reason: 'throttled' });
+    // Five checked guesses audited one by one; the refusals as one row now and one summary when the lock ends.
+    expect((await audits(user.email)).map((a) => a.outcome).sort()).toEqual([...Array(LIMITS.email).fill('failed'), 'throttled']);
+    await t.handle.db.execute(sql`UPDATE sign_in_throttle SET locked_until = now() - interval '1 second' WHERE key = ${`email:${user.email}`}`);
+    expect(await reportThrottled(t.handle.db)).toBe(1);
+    const [summary] = await queryRows<{ details: { refused: number; key: string } }>(
+      t.handle.db,
+      sql`SELECT details FROM audit_log WHERE action = 'auth.sign_in' AND target = ${user.email} AND outcome = 'throttled' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(summary.details).toMatchObject({ key: 'email', refused: 40 - LIMITS.email + 1 });
+    expect(await reportThrottled(t.handle.db)).toBe(0);
+  });
+
+  it('checks at most the limit of 500 sign-ins sent at once, the right password among them', async () => {
+    const user = await fresh();
+    const burst = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        verifySignIn(t.handle.db, { email: user.email, password: i === 250 ? PASSWORD : `guess-${i}`, ip: `198.18.${i >> 8}.${i & 255}` }),
+      ),
+    );
+    const checked = burst.filter((o) => o.ok || o.reason !== 'throttled');
+    expect(checked.length).toBeLessThanOrEqual(LIMITS.email);
+    const rows = await audits(user.email);
+    expect(rows.filter((a) => a.outcome === 'failed' || a.outcome === 'ok').length).toBe(checked.length);
+    expect(rows.filter((a) => a.outcome === 'throttled')).toHaveLength(1);
   });
 
   it('locks an address that tries many accounts', async () => {

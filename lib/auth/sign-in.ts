@@ -3,7 +3,7 @@ import type { DbOrTx } from '@/db/client';
 import { users, type User } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { DUMMY_HASH, verifyPassword } from './password';
-import { clearFailures, LIMITS, lockedUntil, recordFailure, throttleKeys } from './throttle';
+import { admitAttempt, auditThrottled, returnAttempt, throttleKeys } from './throttle';
 import { storableText } from '@/lib/text';
 import { emailSchema } from './users';
 
@@ -13,8 +13,10 @@ export const SIGN_IN_REFUSED = 'Those details did not work, or the account is lo
 export type SignInOutcome = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'throttled' | 'disabled' };
 
 /**
- * Checks a sign-in: throttled per account and per address in the database, constant work for
- * unknown accounts, and every attempt audited (with the outcome, never the password).
+ * Checks a sign-in: the attempt is counted per account and per address first, in one atomic
+ * statement, and refused over the limit before the password is looked at (so a parallel burst
+ * gets no more guesses than a sequential one); constant work for unknown accounts; every checked
+ * attempt audited (with the outcome, never the password), refused ones summarised per lock.
  */
 export async function verifySignIn(db: DbOrTx, input: { email: unknown; password: unknown; ip: string | null }): Promise<SignInOutcome> {
   const parsedEmail = emailSchema.safeParse(input.email);
@@ -32,23 +34,22 @@ export async function verifySignIn(db: DbOrTx, input: { email: unknown; password
       outcome,
     });
 
-  const locked = await lockedUntil(db, [keys.email, ...(keys.ip ? [keys.ip] : [])]);
-  if (locked) {
-    await audit('throttled');
+  const admission = await admitAttempt(db, keys);
+  if (!admission.admitted) {
+    // One audit row when a key starts refusing; the rest are counted and summarised when its lock ends.
+    for (const key of admission.firstRefusals) await auditThrottled(db, key, { refused: 1 });
     return { ok: false, reason: 'throttled' };
   }
 
   const [user] = parsedEmail.success ? await db.select().from(users).where(eq(users.email, email)).limit(1) : [];
   const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !matches || !user.active) {
-    await recordFailure(db, keys.email, LIMITS.email);
-    if (keys.ip) await recordFailure(db, keys.ip, LIMITS.ip);
     const reason = user && matches ? 'disabled' : 'invalid';
     await audit(reason === 'disabled' ? 'refused_disabled' : 'failed', user);
     return { ok: false, reason };
   }
 
-  await clearFailures(db, keys.email);
+  await returnAttempt(db, keys);
   await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
   await audit('ok', user);
   return { ok: true, user };

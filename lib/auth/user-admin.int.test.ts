@@ -4,7 +4,9 @@ import { auditLog, users, type Role } from '@/db/schema';
 import { testDatabaseKinds, type TestDb } from '@/db/testing';
 import { verifyAuditChain } from '@/lib/audit/verify';
 import { verifyPassword } from './password';
-import { changeRole, createUser, setActive, type Actor } from './user-admin';
+import { enrolForDemo, unusedRecoveryCodes } from './second-factor';
+import { createSession, readSession } from './sessions';
+import { changeRole, createUser, resetPassword, resetSecondFactor, setActive, type Actor } from './user-admin';
 import { getUserById, insertUser } from './users';
 
 // Lets a test pretend another role may manage users (a future PERMISSIONS change): the
@@ -127,12 +129,42 @@ describe.each(kinds)('user management on $kind', ({ create }) => {
 
   it('disables an account, ending its sessions, and enables it again', async () => {
     const target = await f.user('finance');
+    const a = await createSession(t.handle.db, { userId: target.id, ip: null, userAgent: null });
     const disabled = await setActive(t.handle.db, root, { userId: target.id, active: false });
-    expect(disabled).toMatchObject({ ok: true, changed: true, user: { active: false, sessionVersion: target.sessionVersion + 1 } });
-    expect(await f.lastAudit()).toMatchObject({ action: 'users.disable', target: target.email, outcome: 'ok', details: { userId: target.id } });
+    expect(disabled).toMatchObject({ ok: true, changed: true, user: { active: false } });
+    expect(await f.lastAudit()).toMatchObject({ action: 'users.disable', target: target.email, outcome: 'ok', details: { userId: target.id, sessionsEnded: 1 } });
     const enabled = await setActive(t.handle.db, root, { userId: target.id, active: true });
-    expect(enabled).toMatchObject({ ok: true, changed: true, user: { active: true, sessionVersion: target.sessionVersion + 1 } });
+    expect(enabled).toMatchObject({ ok: true, changed: true, user: { active: true } });
     expect(await f.lastAudit()).toMatchObject({ action: 'users.enable', target: target.email, outcome: 'ok' });
+    // Enabling again does not bring the old session back.
+    expect(await readSession(t.handle.db, a)).toBeNull();
+  });
+
+  it('ends every session of a user whose role changes, and of one whose password or second factor an admin resets', async () => {
+    const target = await f.user('support');
+    const sessions = () => Promise.all([createSession(t.handle.db, { userId: target.id, ip: null, userAgent: null }), createSession(t.handle.db, { userId: target.id, ip: null, userAgent: null })]);
+    let live = await sessions();
+    expect(await changeRole(t.handle.db, root, { userId: target.id, role: 'finance' })).toMatchObject({ ok: true, changed: true });
+    expect(await f.lastAudit()).toMatchObject({ action: 'users.role_change', details: { sessionsEnded: 2 } });
+    for (const s of live) expect(await readSession(t.handle.db, s)).toBeNull();
+
+    live = await sessions();
+    const reset = await resetPassword(t.handle.db, root, { userId: target.id });
+    if (!reset.ok) throw new Error(reset.message);
+    expect(reset.user.mustChangePassword).toBe(true);
+    expect(await verifyPassword(reset.generatedPassword, reset.user.passwordHash)).toBe(true);
+    expect(await f.lastAudit()).toMatchObject({ action: 'users.password_reset', outcome: 'ok', details: { sessionsEnded: 2 } });
+    expect(JSON.stringify(await f.lastAudit())).not.toContain(reset.generatedPassword);
+    for (const s of live) expect(await readSession(t.handle.db, s)).toBeNull();
+
+    live = await sessions();
+    await enrolForDemo(t.handle.db, target.id);
+    expect(await resetSecondFactor(t.handle.db, root, { userId: target.id })).toMatchObject({ ok: true, changed: true, user: { totpEnabledAt: null, totpSecretEnc: null } });
+    expect(await f.lastAudit()).toMatchObject({ action: 'users.two_factor_reset', outcome: 'ok', details: { sessionsEnded: 2 } });
+    for (const s of live) expect(await readSession(t.handle.db, s)).toBeNull();
+    expect(await unusedRecoveryCodes(t.handle.db, target.id)).toBe(0);
+    expect(await resetSecondFactor(t.handle.db, root, { userId: root.id })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await resetPassword(t.handle.db, root, { userId: root.id })).toMatchObject({ ok: false, code: 'conflict' });
   });
 
   it('answers not_found for a user that does not exist', async () => {

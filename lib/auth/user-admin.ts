@@ -4,7 +4,9 @@ import { users, type Role, type User } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { generatePassword } from './password';
 import { can } from './permissions';
-import { getUserByEmail, getUserById, insertUser, updateUser, type CreateUserInput } from './users';
+import { removeSecondFactor } from './second-factor';
+import { revokeUserSessions } from './sessions';
+import { getUserByEmail, getUserById, insertUser, setPassword, updateUser, type CreateUserInput } from './users';
 
 /** Who is managing users: the signed-in admin and the address the request came from. */
 export interface Actor {
@@ -75,12 +77,14 @@ export function changeRole(db: DbOrTx, actor: Actor, input: { userId: number; ro
       return refusal('conflict', `${target.email} is the last active admin. Make someone else an admin first.`);
     }
     const user = (await updateUser(tx, target.id, { role: input.role }))!;
-    await audit('ok', target.email, details);
+    // A new role starts with a new sign-in (and, where the role requires one, a second factor).
+    const sessionsEnded = await revokeUserSessions(tx, target.id, 'role_change');
+    await audit('ok', target.email, { ...details, sessionsEnded });
     return { ok: true, user, changed: true };
   });
 }
 
-/** Disabling also ends the user's sessions at once (updateUser bumps session_version). */
+/** Disabling also ends the user's sessions at once. */
 export function setActive(db: DbOrTx, actor: Actor, input: { userId: number; active: boolean }): Promise<AdminResult<{ user: User; changed: boolean }>> {
   return manage(db, actor, input.active ? 'users.enable' : 'users.disable', async (tx, audit) => {
     const target = await getUserById(tx, input.userId);
@@ -96,7 +100,45 @@ export function setActive(db: DbOrTx, actor: Actor, input: { userId: number; act
       return refusal('conflict', `${target.email} is the last active admin and cannot be disabled.`);
     }
     const user = (await updateUser(tx, target.id, { active: input.active }))!;
-    await audit('ok', target.email, details);
+    const sessionsEnded = input.active ? 0 : await revokeUserSessions(tx, target.id, 'disabled');
+    await audit('ok', target.email, { ...details, sessionsEnded });
     return { ok: true, user, changed: true };
+  });
+}
+
+/**
+ * Resets a user's password to a generated one, handed back once: it works for one sign-in, which
+ * must choose a new password. Every session of the user ends. An admin resets their own password
+ * on their account page instead (with the current one).
+ */
+export function resetPassword(db: DbOrTx, actor: Actor, input: { userId: number }): Promise<AdminResult<{ user: User; generatedPassword: string }>> {
+  return manage(db, actor, 'users.password_reset', async (tx, audit) => {
+    const target = await getUserById(tx, input.userId);
+    if (!target) return NO_SUCH_USER;
+    if (target.id === actor.id) {
+      await audit('refused', target.email, { userId: target.id, reason: 'own_account' });
+      return refusal('conflict', 'Change your own password on your account page.');
+    }
+    const generatedPassword = generatePassword();
+    await setPassword(tx, target.id, generatedPassword, { mustChange: true });
+    const sessionsEnded = await revokeUserSessions(tx, target.id, 'password_reset');
+    await audit('ok', target.email, { userId: target.id, sessionsEnded });
+    return { ok: true, user: (await getUserById(tx, target.id))!, generatedPassword };
+  });
+}
+
+/** Removes another user's second factor (a lost phone): their sessions end, and they enrol again at sign-in. */
+export function resetSecondFactor(db: DbOrTx, actor: Actor, input: { userId: number }): Promise<AdminResult<{ user: User; changed: boolean }>> {
+  return manage(db, actor, 'users.two_factor_reset', async (tx, audit) => {
+    const target = await getUserById(tx, input.userId);
+    if (!target) return NO_SUCH_USER;
+    if (target.id === actor.id) {
+      await audit('refused', target.email, { userId: target.id, reason: 'own_account' });
+      return refusal('conflict', 'Another admin must reset your own second factor.');
+    }
+    if (!target.totpEnabledAt && !target.totpSecretEnc) return { ok: true, user: target, changed: false };
+    const sessionsEnded = await removeSecondFactor(tx, target.id, 'two_factor_reset');
+    await audit('ok', target.email, { userId: target.id, sessionsEnded });
+    return { ok: true, user: (await getUserById(tx, target.id))!, changed: true };
   });
 }

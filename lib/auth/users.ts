@@ -39,6 +39,7 @@ export type CreateUserInput = z.infer<typeof createUserSchema>;
 
 export const changeRoleSchema = z.object({ userId: userIdSchema, role: roleSchema });
 export const setActiveSchema = z.object({ userId: userIdSchema, active: z.stringbool() });
+export const userIdFormSchema = z.object({ userId: userIdSchema });
 
 export async function getUserById(db: DbOrTx, id: number): Promise<User | null> {
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
@@ -68,23 +69,20 @@ export async function insertUser(db: DbOrTx, input: NewUser): Promise<User> {
   return user;
 }
 
-/** A role change or a disabled account takes effect on the next request; disabling also ends sessions. */
+/** A role change or a disabled account takes effect on the next request (the caller ends sessions). */
 export async function updateUser(db: DbOrTx, id: number, change: { role?: Role; active?: boolean }): Promise<User | null> {
   const [user] = await db
     .update(users)
-    .set({
-      ...change,
-      updatedAt: new Date(),
-      ...(change.active === false ? { sessionVersion: sql`${users.sessionVersion} + 1` } : {}),
-    })
+    .set({ ...change, updatedAt: new Date() })
     .where(eq(users.id, id))
     .returning();
   return user ?? null;
 }
 
-export async function setPassword(db: DbOrTx, id: number, password: string): Promise<void> {
+/** Stores a new password; `mustChange` when it was generated for the user (an admin's reset). The caller ends sessions. */
+export async function setPassword(db: DbOrTx, id: number, password: string, options: { mustChange?: boolean } = {}): Promise<void> {
   await db
     .update(users)
-    .set({ passwordHash: await hashPassword(password), sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .set({ passwordHash: await hashPassword(password), mustChangePassword: options.mustChange ?? false, passwordChangedAt: new Date(), updatedAt: new Date() })
     .where(eq(users.id, id));
 }

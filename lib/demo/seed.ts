@@ -4,6 +4,8 @@ import { inArray } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { transactions, type Role } from '@/db/schema';
 import { generatePassword } from '@/lib/auth/password';
+import { enrolForDemo, secondFactorRequired } from '@/lib/auth/second-factor';
+import { formatTotpSecret } from '@/lib/auth/totp';
 import { countUsers, insertUser } from '@/lib/auth/users';
 import { normalizeEnkashNotify, sha256, type NormalizeResult } from '@/lib/payments/enkash-notify';
 import { normalizeJuspayWebhook } from '@/lib/payments/juspay-webhook';
@@ -16,6 +18,8 @@ export interface DemoAccount {
   email: string;
   role: Role;
   password: string;
+  /** The TOTP key of a role that requires a second factor, already enrolled (base32, as apps take it). */
+  totpSecret?: string;
 }
 
 const ROLES_TO_SEED: Role[] = ['admin', 'finance', 'support'];
@@ -38,8 +42,15 @@ export const demoProviderPaymentsFile = (dataDir: string) => path.join(path.reso
 export async function seedDemo(handle: DbHandle, dataDir: string, payments = 300): Promise<DemoAccount[] | null> {
   if (handle.kind !== 'pglite') return null;
   if ((await countUsers(handle.db)) === 0) {
-    const accounts = ROLES_TO_SEED.map((role) => ({ email: `${role}@payops.local`, role, password: generatePassword() }));
-    for (const a of accounts) await insertUser(handle.db, { ...a, name: `Demo ${a.role}` });
+    const accounts: DemoAccount[] = [];
+    for (const role of ROLES_TO_SEED) {
+      const account: DemoAccount = { email: `${role}@payops.local`, role, password: generatePassword() };
+      const user = await insertUser(handle.db, { ...account, name: `Demo ${role}` });
+      // Roles that must use a second factor come enrolled, so the demo works at once: the key is
+      // printed with the sign-ins (add it to an authenticator app, or `npm run demo:code`).
+      if (secondFactorRequired(role)) account.totpSecret = formatTotpSecret(await enrolForDemo(handle.db, user.id));
+      accounts.push(account);
+    }
     fs.writeFileSync(accountsFile(dataDir), JSON.stringify(accounts, null, 2), { mode: 0o600 });
     for (const body of demoNotifications(payments)) await ingestDemo(handle, normalizeEnkashNotify(body));
   }

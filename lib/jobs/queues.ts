@@ -1,5 +1,6 @@
 import { alertDeliverQueue, alertEvaluateQueue } from '@/lib/alerts/jobs';
 import { auditAnchorQueue, auditCheckpointQueue, auditVerifyQueue } from '@/lib/audit/jobs';
+import { authHousekeepingQueue } from '@/lib/auth/jobs';
 import { otpSweepQueue } from '@/lib/otp/sweep';
 import { sweepQueue } from '@/lib/payments/sweep';
 import { verifyQueue } from '@/lib/payments/verify-job';
@@ -17,6 +18,7 @@ export const ALL_QUEUES: readonly QueueDef<any>[] = [
   auditCheckpointQueue,
   auditAnchorQueue,
   auditVerifyQueue,
+  authHousekeepingQueue,
 ];
 
 export function queueByName(name: string): QueueDef<any> | undefined {

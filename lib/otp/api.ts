@@ -11,7 +11,8 @@ import { findCardNumbers } from '@/lib/cards';
 import { scrubbedText } from '@/lib/text';
 import type { AttemptResult } from './ledger';
 import { outcomeStatus, type OtpLimits } from './policy';
-import { refsToColumns, requestOtp, type OtpRefs } from './resend';
+import { refsToColumns, type OtpRefs } from './refs';
+import { requestOtp } from './resend';
 import { statusInfo } from '@/lib/payments/status';
 import { takeOtp } from './validate';
 
@@ -24,20 +25,25 @@ const id = z
   .max(128)
   .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only')
   .refine((v) => findCardNumbers(v, 'identifier').length === 0, 'must not be a card number');
-export const otpApiSchema = z.object({
-  provider: z.enum(['enkash', 'juspay', 'enkash_wallet']),
-  transactionId: id,
-  challengeId: id.optional(),
-  customerId: id.optional(),
-  cardAccountId: id.optional(),
-  enKashCardId: id.optional(),
-  reason: z
-    .string()
-    .trim()
-    .max(200)
-    .transform((v) => scrubbedText(v) || null)
-    .optional(),
-});
+export const otpApiSchema = z
+  .object({
+    provider: z.enum(['enkash', 'juspay', 'enkash_wallet']),
+    transactionId: id,
+    challengeId: id.optional(),
+    customerId: id.optional(),
+    // An Enkash Wallet card: bound to the payment by the first call that names it, then only
+    // compared (a call naming another card is refused: lib/otp/refs.ts).
+    cardAccountId: id.optional(),
+    enKashCardId: id.optional(),
+    reason: z
+      .string()
+      .trim()
+      .max(200)
+      .transform((v) => scrubbedText(v) || null)
+      .optional(),
+  })
+  .refine((b) => !b.cardAccountId === !b.enKashCardId, { path: ['enKashCardId'], message: 'a wallet card is cardAccountId and enKashCardId together' })
+  .refine((b) => !b.cardAccountId || b.provider !== 'juspay', { path: ['cardAccountId'], message: 'wallet card ids go with an Enkash payment' });
 export type OtpApiBody = z.infer<typeof otpApiSchema>;
 
 /** A small JSON body: 8 KiB is plenty for a handful of ids. */

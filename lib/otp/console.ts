@@ -3,6 +3,7 @@ import type { OtpKind } from '@/db/schema';
 import { scrubbedText } from '@/lib/text';
 import type { AttemptResult } from './ledger';
 import { OTP_REASONS } from './reasons';
+import type { OtpRefs } from './refs';
 
 
 const note = z
@@ -11,7 +12,14 @@ const note = z
   .max(200, 'at most 200 characters')
   // Kept in otp_attempts and, for good, in the insert-only audit log: no card number, no NUL.
   .transform((v) => scrubbedText(v));
-const providerId = z.string().trim().min(1, 'required').max(64).regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only');
+// A wallet card id in the request: the form has none, so only an old page or a crafted POST sends
+// one. It is compared with the payment's stored card, never used (lib/otp/refs.ts); any string is
+// taken, cut to 128 characters for the audit row, since a refusal is recorded, not a field error.
+const namedId = z
+  .string()
+  .trim()
+  .transform((v) => v.slice(0, 128) || undefined)
+  .optional();
 
 const form = z.object({
   transactionId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
@@ -19,8 +27,6 @@ const form = z.object({
   reasonNote: note.default(''),
   // What the page saw when it rendered (see consoleIdempotencyKey).
   attemptKey: z.string().regex(/^[\w-]{1,64}$/),
-  cardAccountId: providerId.optional(),
-  enKashCardId: providerId.optional(),
 });
 type ReasonCode = keyof typeof OTP_REASONS;
 
@@ -31,11 +37,13 @@ const withReason = ({ reasonCode, reasonNote, ...rest }: z.infer<typeof form>) =
 });
 const otherNeedsNote = (v: z.infer<typeof form>) => v.reasonCode !== 'other' || v.reasonNote !== '';
 
-export const resendFormSchema = form.refine(otherNeedsNote, { path: ['reasonNote'], message: 'describe the reason' }).transform(withReason);
-export const walletOtpFormSchema = form
-  .required({ cardAccountId: true, enKashCardId: true })
+export const resendFormSchema = form
   .refine(otherNeedsNote, { path: ['reasonNote'], message: 'describe the reason' })
-  .transform(withReason);
+  .transform((v) => ({ ...withReason(v), refs: {} satisfies OtpRefs }));
+export const walletOtpFormSchema = form
+  .extend({ cardAccountId: namedId, enKashCardId: namedId })
+  .refine(otherNeedsNote, { path: ['reasonNote'], message: 'describe the reason' })
+  .transform(({ cardAccountId, enKashCardId, ...v }) => ({ ...withReason(v), refs: { cardAccountId, enKashCardId } satisfies OtpRefs }));
 
 /**
  * The console's idempotency key: the agent, the payment, the action and how many attempts the

@@ -305,6 +305,29 @@ export async function finishAttempt(db: DbOrTx, attempt: OtpAttempt, answer: Pro
 }
 
 /** An attempt's audit row: at its reservation, at its outcome, or when it is closed unknown. */
+/**
+ * A request refused before it reaches the ledger (lib/otp/refs.ts `walletRefusal`): no attempt
+ * row, no budget spent, no provider call; only its audit row, in the same shape as an attempt's.
+ */
+export function auditRefusedRequest(
+  db: DbOrTx,
+  t: Pick<Transaction, 'id'>,
+  req: { kind: OtpKind; provider: string; reason: string | null },
+  caller: OtpCaller,
+  outcome: string,
+  details: Record<string, unknown>,
+) {
+  return recordAudit(db, {
+    actor: caller.actor,
+    actorRole: caller.role,
+    action: ACTION[req.kind],
+    target: String(t.id),
+    sourceIp: caller.sourceIp,
+    outcome,
+    details: { provider: req.provider, channel: caller.channel, reason: req.reason, ...details },
+  });
+}
+
 function auditAttempt(tx: DbOrTx, a: OtpAttempt, outcome: string, details: Record<string, unknown> = {}) {
   return recordAudit(tx, {
     actor: a.actor,

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
 import { ProviderError, type Providers } from '@/lib/providers/types';
 import { callProvider } from './provider-call';
-import { otpRefsOf, planOtpCall, refsToColumns } from './resend';
+import { planOtpCall } from './resend';
 import { takeOtp } from './validate';
 
 const fakeProviders = () =>
@@ -13,13 +13,6 @@ const fakeProviders = () =>
   }) satisfies Providers;
 
 describe('which provider call', () => {
-  it('uses the stored refs, with ids given by the caller taking precedence', () => {
-    const t = { otpRefs: { challenge_id: 'ch_stored', customer_id: 'cust_1', other: 'x' } };
-    expect(otpRefsOf(t)).toEqual({ challengeId: 'ch_stored', customerId: 'cust_1' });
-    expect(otpRefsOf(t, { challengeId: 'ch_given' })).toEqual({ challengeId: 'ch_given', customerId: 'cust_1' });
-    expect(refsToColumns({ cardAccountId: 'CAC1', enKashCardId: 'EKC1' })).toEqual({ card_account_id: 'CAC1', enkash_card_id: 'EKC1' });
-  });
-
   it('calls Juspay resend with the transaction, challenge and customer ids, or says which are missing', async () => {
     const p = fakeProviders();
     const plan = planOtpCall({ provider: 'juspay', transactionId: 'txn_1' }, 'resend', { challengeId: 'ch_1', customerId: 'cust_1' });

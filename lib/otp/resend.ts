@@ -3,41 +3,10 @@ import type { Db } from '@/db/client';
 import { transactions, type OtpKind, type Transaction } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import type { OtpSendResult, OtpValidateResult, Providers } from '@/lib/providers/types';
-import { beginAttempt, finishAttempt, replayAttempt, type AttemptResult, type OtpCaller } from './ledger';
+import { auditRefusedRequest, beginAttempt, finishAttempt, replayAttempt, type AttemptResult, type OtpCaller } from './ledger';
 import { otpLimits, type OtpLimits } from './policy';
 import { callProvider } from './provider-call';
-
-/**
- * Provider ids an OTP call needs beyond the transaction id. The keys are the ones kept in
- * transactions.otp_refs (the Juspay webhook fills the Juspay ones).
- */
-export interface OtpRefs {
-  /** Juspay's own id of the attempt (`id` in its replies), the {id} of its OTP calls when known. */
-  txnUuid?: string;
-  challengeId?: string;
-  customerId?: string;
-  cardAccountId?: string;
-  enKashCardId?: string;
-}
-
-const REF_COLUMNS = { txnUuid: 'txn_uuid', challengeId: 'challenge_id', customerId: 'customer_id', cardAccountId: 'card_account_id', enKashCardId: 'enkash_card_id' } as const;
-
-/** The refs stored on a payment, overridden by any given with the request. */
-export function otpRefsOf(t: Pick<Transaction, 'otpRefs'>, given: OtpRefs = {}): OtpRefs {
-  const refs: OtpRefs = {};
-  for (const [key, column] of Object.entries(REF_COLUMNS) as [keyof OtpRefs, string][]) {
-    const value = given[key] || t.otpRefs?.[column];
-    if (typeof value === 'string' && value) refs[key] = value;
-  }
-  return refs;
-}
-
-/** The same refs as stored in otp_refs. */
-export function refsToColumns(refs: OtpRefs): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, column] of Object.entries(REF_COLUMNS) as [keyof OtpRefs, string][]) if (refs[key]) out[column] = refs[key]!;
-  return out;
-}
+import { isWalletSend, otpRefsOf, walletRefusal, type OtpRefs } from './refs';
 
 export interface OtpPlan {
   provider: 'enkash' | 'enkash_wallet' | 'juspay';
@@ -52,7 +21,7 @@ export function planOtpCall(t: Pick<Transaction, 'provider' | 'transactionId'>, 
     const absent = names.filter(([, v]) => !v).map(([n]) => n);
     return absent.length ? `Missing ${absent.join(' and ')}.` : null;
   };
-  if (kind === 'wallet_otp' || (t.provider === 'enkash_wallet' && kind === 'resend')) {
+  if (isWalletSend(t, kind)) {
     return {
       provider: 'enkash_wallet',
       missing: missing([['the card account id', refs.cardAccountId], ['the Enkash card id', refs.enKashCardId]]),
@@ -83,6 +52,7 @@ export interface OtpRequest {
   kind: OtpKind;
   reason: string | null;
   idempotencyKey: string;
+  /** Ids given with the request: Juspay's may stand in for the stored ones; wallet card ids are only compared. */
   refs?: OtpRefs;
   /** Only for `validate`: passed to the provider, never stored or logged. */
   otp?: string;
@@ -91,9 +61,10 @@ export interface OtpRequest {
 }
 
 /**
- * One OTP action, end to end: reserve in the database (or refuse, or find the first attempt
- * with this idempotency key), call the provider outside any database transaction, then record
- * the outcome with its audit row.
+ * One OTP action, end to end: refuse a request naming another wallet card or asking a wallet OTP
+ * of a payment that is not a wallet payment (audited, nothing reserved, no provider call); reserve
+ * in the database (or refuse, or find the first attempt with this idempotency key), call the
+ * provider outside any database transaction, then record the outcome with its audit row.
  */
 export async function requestOtp(db: Db, providers: Providers, req: OtpRequest, caller: OtpCaller, limits: OtpLimits = otpLimits()): Promise<AttemptResult> {
   if ((req.kind === 'validate') !== (req.otp !== undefined)) throw new Error('an OTP goes with validate, and only with it');
@@ -101,6 +72,11 @@ export async function requestOtp(db: Db, providers: Providers, req: OtpRequest, 
   if (!t) throw new AppError('not_found', 'No such payment.');
   const refs = otpRefsOf(t, req.refs);
   const plan = planOtpCall(t, req.kind, refs, req.otp);
+  const refusal = walletRefusal(t, req.kind, req.refs ?? {});
+  if (refusal) {
+    await auditRefusedRequest(db, t, { kind: req.kind, provider: plan.provider, reason: req.reason }, caller, refusal.outcome, { namedCard: refusal.named });
+    throw new AppError(refusal.code, refusal.message);
+  }
 
   const begun = await beginAttempt(
     db,

@@ -3,7 +3,7 @@
 import { AuthError } from 'next-auth';
 import { signIn } from '@/lib/auth/config';
 import { SIGN_IN_REFUSED } from '@/lib/auth/sign-in';
-import { safeNextPath } from '@/lib/http/redirect';
+import { safeNextPath } from '@/lib/http/next-path';
 
 export type SignInState = { error: string | null; email: string };
 
@@ -14,7 +14,8 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     await signIn('credentials', {
       email,
       password: String(form.get('password') ?? ''),
-      redirectTo: safeNextPath(form.get('next')),
+      // On to the steps after the password (second factor, new password, enrolment), then `next`.
+      redirectTo: `/login/continue?next=${encodeURIComponent(safeNextPath(form.get('next')))}`,
     });
   } catch (err) {
     // A successful sign-in "throws" Next's redirect; only Auth.js errors are refusals.

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { currentUser } from '@/lib/auth/guards';
-import { safeNextPath } from '@/lib/http/redirect';
+import { currentSignIn } from '@/lib/auth/guards';
+import { safeNextPath } from '@/lib/http/next-path';
 import { LoginForm } from './_components/login-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -9,7 +9,8 @@ export const metadata: Metadata = { title: 'Sign in' };
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   const { next } = await searchParams;
   const target = safeNextPath(Array.isArray(next) ? next[0] : next);
-  if (await currentUser()) redirect(target);
+  // Already signed in (or half-way, a step pending): on to the next step or the page asked for.
+  if (await currentSignIn()) redirect(`/login/continue?next=${encodeURIComponent(target)}`);
   return (
     <main className="flex min-h-screen items-center justify-center px-6">
       <div className="w-full max-w-sm">

@@ -1,14 +1,13 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { headers } from 'next/headers';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
-import { authorize } from '@/lib/auth/guards';
-import { changeRole, createUser, setActive, type Actor } from '@/lib/auth/user-admin';
-import { changeRoleSchema, createUserSchema, setActiveSchema } from '@/lib/auth/users';
+import { authorizeSensitive } from '@/lib/auth/guards';
+import { changeRole, createUser, resetPassword, resetSecondFactor, setActive, type Actor } from '@/lib/auth/user-admin';
+import { changeRoleSchema, createUserSchema, setActiveSchema, userIdFormSchema } from '@/lib/auth/users';
 import { AppError } from '@/lib/errors';
-import { clientIp } from '@/lib/http/request';
+import { actionIp } from '@/lib/http/action-request';
 
 export interface UserFormState {
   ok: boolean;
@@ -20,11 +19,11 @@ export interface UserFormState {
   password?: string | null;
 }
 
-/** The signed-in admin as the actor of a change; a refusal when not allowed. */
+/** The signed-in admin, stepped up with a recent code, as the actor of a change; a refusal otherwise. */
 async function actor(): Promise<Actor | UserFormState> {
   try {
-    const user = await authorize('users.manage');
-    return { id: user.id, role: user.role, sourceIp: clientIp(new Request('http://x', { headers: await headers() })) };
+    const user = await authorizeSensitive('users.manage');
+    return { id: user.id, role: user.role, sourceIp: await actionIp() };
   } catch (err) {
     if (err instanceof AppError) return { ok: false, message: err.message };
     throw err;
@@ -70,4 +69,26 @@ export async function setActiveAction(_prev: UserFormState, form: FormData): Pro
   if (!result.ok) return { ok: false, message: result.message };
   revalidatePath('/admin/users');
   return { ok: true, message: result.user.active ? 'Enabled.' : 'Disabled; their sessions have ended.' };
+}
+
+export async function resetPasswordAction(_prev: UserFormState, form: FormData): Promise<UserFormState> {
+  const who = await actor();
+  if (!isActor(who)) return who;
+  const input = userIdFormSchema.safeParse({ userId: form.get('userId') });
+  if (!input.success) return invalid(input.error);
+  const result = await resetPassword(await getDb(), who, input.data);
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath('/admin/users');
+  return { ok: true, message: 'Password reset; their sessions have ended. Give them this password — it works once, then they choose their own:', password: result.generatedPassword };
+}
+
+export async function resetTwoFactorAction(_prev: UserFormState, form: FormData): Promise<UserFormState> {
+  const who = await actor();
+  if (!isActor(who)) return who;
+  const input = userIdFormSchema.safeParse({ userId: form.get('userId') });
+  if (!input.success) return invalid(input.error);
+  const result = await resetSecondFactor(await getDb(), who, input.data);
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath('/admin/users');
+  return { ok: true, message: result.changed ? 'Second factor removed; their sessions have ended. They set up a new one at their next sign-in.' : 'They have no second factor.' };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { useDbHandle } from '@/db/client';
 import { testDatabaseKinds, type TestDb } from '@/db/testing';
 import { auditLog, otpAttempts, transactions, type Role } from '@/db/schema';
+import { signedInAs } from '@/lib/auth/testing';
 import { insertUser } from '@/lib/auth/users';
 import { useProviders } from '@/lib/providers';
 import type { Sandbox } from '@/sandbox/server';
@@ -10,7 +11,7 @@ import { startSandboxWithProviders } from '@/sandbox/testing';
 
 // Who is signed in is the one thing faked; role and account come from the database, the
 // provider calls go to the simulator.
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionId: string } } }));
 vi.mock('@/lib/auth/config', () => ({ auth: async () => session.current }));
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'x-forwarded-for': '192.0.2.44' }) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
@@ -27,8 +28,9 @@ describe.each(await testDatabaseKinds())('OTP console actions on $kind', ({ crea
   let t: TestDb;
   let sandbox: Sandbox;
   const ids: Partial<Record<Role, number>> = {};
+  const sessions: Partial<Record<Role, { user: { id: string; sessionId: string } }>> = {};
   const signIn = (role: Role | null) => {
-    session.current = role ? { user: { id: String(ids[role]), sessionVersion: 1 } } : null;
+    session.current = role ? sessions[role]! : null;
   };
   async function pendingJuspay() {
     const txnId = `txn_act_${process.pid}_${++n}`;
@@ -45,7 +47,9 @@ describe.each(await testDatabaseKinds())('OTP console actions on $kind', ({ crea
     t = await create();
     useDbHandle(t.handle);
     for (const role of ['admin', 'finance', 'support'] as const) {
-      ids[role] = (await insertUser(t.handle.db, { email: `${role}@otp.payops.test`, role, password: 'a long enough password' })).id;
+      const user = await insertUser(t.handle.db, { email: `${role}@otp.payops.test`, role, password: 'a long enough password' });
+      ids[role] = user.id;
+      sessions[role] = (await signedInAs(t.handle.db, user)).session;
     }
     const started = await startSandboxWithProviders({ timeoutMs: 1500 });
     sandbox = started.sandbox;
@@ -108,15 +112,56 @@ describe.each(await testDatabaseKinds())('OTP console actions on $kind', ({ crea
     expect(sendsTo(p.transactionId)).toBe(1);
   });
 
-  it('sends a wallet transaction OTP with the card ids typed in, showing the masked mobile', async () => {
-    signIn('support');
-    const [p] = await t.handle.db
+  async function walletPayment(card: { cardAccountId: string; enKashCardId: string } | null) {
+    const [row] = await t.handle.db
       .insert(transactions)
-      .values({ provider: 'enkash', transactionId: `EKWAL${++n}`, status: 'PENDING_WITH_BANK', statusRank: 20, statusFamily: 'open', paymentMode: 'WALLET', txnAt: new Date() })
+      .values({
+        provider: 'enkash',
+        transactionId: `EKWAL${process.pid}x${++n}`,
+        status: 'PENDING_WITH_BANK',
+        statusRank: 20,
+        statusFamily: 'open',
+        paymentMode: 'WALLET',
+        txnAt: new Date(),
+        otpRefs: card ? { card_account_id: card.cardAccountId, enkash_card_id: card.enKashCardId } : {},
+      })
       .returning();
-    const state = await sendWalletOtpAction(null, resendForm(p.id, { cardAccountId: 'CAC7975', enKashCardId: `EKC${n}` }));
+    return row;
+  }
+  const walletSends = (card: { cardAccountId: string; enKashCardId: string }) => sandbox.control.transaction('enkash_wallet', `${card.cardAccountId}:${card.enKashCardId}`)?.sendRequests ?? 0;
+
+  it("sends a wallet transaction OTP to the payment's stored card, showing the masked mobile", async () => {
+    signIn('support');
+    const card = { cardAccountId: 'CAC7975', enKashCardId: `EKC${process.pid}x${++n}` };
+    const p = await walletPayment(card);
+    const state = await sendWalletOtpAction(null, resendForm(p.id));
     expect(state).toMatchObject({ ok: true, outcome: 'sent', maskedMobile: '60XXXXXX11' });
-    expect(sandbox.control.transaction('enkash_wallet', `CAC7975:EKC${n}`)?.sendRequests).toBe(1);
-    expect((await sendWalletOtpAction(null, resendForm(p.id, { cardAccountId: '', enKashCardId: 'x' }))).fieldErrors).toHaveProperty('cardAccountId');
+    expect(walletSends(card)).toBe(1);
+  });
+
+  it("refuses another customer's card ids on an open payment: no provider call, audited with the ids named", async () => {
+    signIn('support');
+    const mine = { cardAccountId: 'CAC7975', enKashCardId: `EKC${process.pid}x${++n}` };
+    const victim = { cardAccountId: 'CAC1234', enKashCardId: `EKC${process.pid}x${++n}` };
+    const p = await walletPayment(mine);
+    await walletPayment(victim);
+    const state = await sendWalletOtpAction(null, resendForm(p.id, victim));
+    expect(state).toEqual({ ok: false, outcome: null, message: expect.stringContaining("These wallet card ids are not this payment's") });
+    // A payment with no card recorded (paid by wallet, card never given) is refused too, ids or not.
+    const unknown = await walletPayment(null);
+    expect((await sendWalletOtpAction(null, resendForm(unknown.id, victim))).ok).toBe(false);
+    expect(await sendWalletOtpAction(null, resendForm(unknown.id))).toMatchObject({ ok: false, message: expect.stringContaining('not a wallet payment') });
+    // Nor does a Juspay payment have a wallet card.
+    const juspay = await pendingJuspay();
+    expect((await sendWalletOtpAction(null, resendForm(juspay.id, victim))).ok).toBe(false);
+
+    expect([walletSends(victim), walletSends(mine)]).toEqual([0, 0]);
+    expect(await t.handle.db.select().from(otpAttempts).where(eq(otpAttempts.transactionId, p.id))).toEqual([]);
+    const [audit] = await t.handle.db.select().from(auditLog).where(eq(auditLog.target, String(p.id)));
+    expect(audit).toMatchObject({ actor: `user:${ids.support}`, actorRole: 'support', sourceIp: '192.0.2.44', action: 'otp.wallet_otp_requested', outcome: 'refused_other_card' });
+    expect(audit.details).toMatchObject({ channel: 'console', namedCard: victim });
+    const outcomes = async (id: number) => (await t.handle.db.select().from(auditLog).where(eq(auditLog.target, String(id)))).map((a) => a.outcome);
+    expect(await outcomes(unknown.id)).toEqual(['refused_other_card', 'refused_not_wallet']);
+    expect(await outcomes(juspay.id)).toEqual(['refused_other_card']);
   });
 });

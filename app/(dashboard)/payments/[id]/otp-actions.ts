@@ -11,7 +11,7 @@ import { AppError } from '@/lib/errors';
 import { clientIp } from '@/lib/http/request';
 import { actionState, consoleIdempotencyKey, resendFormSchema, walletOtpFormSchema, type OtpActionState } from '@/lib/otp/console';
 import type { OtpCaller } from '@/lib/otp/ledger';
-import { requestOtp, type OtpRefs } from '@/lib/otp/resend';
+import { requestOtp } from '@/lib/otp/resend';
 import { getProviders } from '@/lib/providers';
 
 /** "Resend OTP" on the payment page: support and admin only, within the payment's limits. */
@@ -19,7 +19,7 @@ export async function resendOtpAction(_prev: OtpActionState | null, form: FormDa
   return otpAction('resend', form);
 }
 
-/** "Send wallet transaction OTP" for an Enkash Wallet card: the same limits and audit. */
+/** "Send wallet transaction OTP" to a wallet payment's own card: the same limits and audit. */
 export async function sendWalletOtpAction(_prev: OtpActionState | null, form: FormData): Promise<OtpActionState> {
   return otpAction('wallet_otp', form);
 }
@@ -38,9 +38,9 @@ async function otpAction(kind: Exclude<OtpKind, 'validate'>, form: FormData): Pr
   const input = kind === 'resend' ? resendFormSchema.safeParse(values) : walletOtpFormSchema.safeParse(values);
   if (!input.success) return invalid(input.error);
 
-  const { transactionId, attemptKey, reason } = input.data;
-  // Card ids typed in the wallet form take precedence over the stored ones, for this call only.
-  const refs: OtpRefs = kind === 'wallet_otp' ? { cardAccountId: input.data.cardAccountId, enKashCardId: input.data.enKashCardId } : {};
+  // A wallet OTP goes to the payment's stored card. Card ids in the request (the page sends none)
+  // are passed on only to be compared: requestOtp refuses and audits any other card.
+  const { transactionId, attemptKey, reason, refs } = input.data;
   const caller: OtpCaller = { actor: `user:${user.id}`, role: user.role, sourceIp, channel: 'console', agentId: user.id };
   const db = await getDb();
   try {

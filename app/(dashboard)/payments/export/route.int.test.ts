@@ -1,14 +1,15 @@
-import { asc, like } from 'drizzle-orm';
+import { asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useDbHandle } from '@/db/client';
 import { testDatabaseKinds, type TestDb } from '@/db/testing';
-import { auditLog, transactions, type Role } from '@/db/schema';
+import { auditLog, transactions, users, type Role } from '@/db/schema';
+import { signedInAs } from '@/lib/auth/testing';
 import { insertUser } from '@/lib/auth/users';
 import { parseCsv } from '@/lib/csv';
 import { enkashStatusInfo } from '@/lib/payments/status';
 
 // The session is the one thing faked: who is signed in. Role and account come from the database.
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionId: string } } }));
 vi.mock('@/lib/auth/config', () => ({ auth: async () => session.current }));
 const { GET } = await import('./route');
 
@@ -18,14 +19,17 @@ const exportAudit = (db: TestDb['handle']['db']) => db.select().from(auditLog).w
 describe.each(await testDatabaseKinds())('GET /payments/export on $kind', ({ create }) => {
   let t: TestDb;
   const ids: Partial<Record<Role, number>> = {};
+  const sessions: Partial<Record<Role, { user: { id: string; sessionId: string } }>> = {};
   const signIn = (role: Role | null) => {
-    session.current = role ? { user: { id: String(ids[role]), sessionVersion: 1 } } : null;
+    session.current = role ? sessions[role]! : null;
   };
   beforeAll(async () => {
     t = await create();
     useDbHandle(t.handle);
     for (const role of ['admin', 'finance', 'support'] as const) {
-      ids[role] = (await insertUser(t.handle.db, { email: `${role}@payops.test`, role, password: 'a long enough password' })).id;
+      const user = await insertUser(t.handle.db, { email: `${role}@payops.test`, role, password: 'a long enough password' });
+      ids[role] = user.id;
+      sessions[role] = (await signedInAs(t.handle.db, user)).session;
     }
     await t.handle.db.insert(transactions).values(
       ['SUCCESS', 'FAILED', 'SUCCESS'].map((status, i) => ({
@@ -68,6 +72,19 @@ describe.each(await testDatabaseKinds())('GET /payments/export on $kind', ({ cre
     const bad = await GET(new Request('http://payops.test/payments/export?from=yesterday', { headers: { accept: 'text/html' } }));
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('the from in the link is not valid');
+    expect(await exportAudit(t.handle.db)).toEqual([]);
+  });
+
+  it('needs a second-factor check within the last minutes: a browser is sent to confirm, a script gets 403; nothing exported', async () => {
+    const finance = await t.handle.db.select().from(users).where(eq(users.id, ids.finance!));
+    const { session: stale } = await signedInAs(t.handle.db, finance[0], { steppedUp: false });
+    session.current = stale;
+    const script = await get('?status=FAILED');
+    expect(script.status).toBe(403);
+    expect((await script.json()).error.code).toBe('step_up_required');
+    const browser = await GET(new Request('http://payops.test/payments/export?status=FAILED', { headers: { accept: 'text/html' } }));
+    expect(browser.status).toBe(303);
+    expect(browser.headers.get('location')).toBe('/login/step-up?next=%2Fpayments%2Fexport%3Fstatus%3DFAILED');
     expect(await exportAudit(t.handle.db)).toEqual([]);
   });
 
@@ -115,5 +132,32 @@ describe.each(await testDatabaseKinds())('GET /payments/export on $kind', ({ cre
     const res = await get();
     expect(res.status).toBe(200);
     expect(parseCsv((await res.text()).replace(/^\uFEFF/, ''))).toHaveLength(4);
+  });
+
+  it('refuses a request another site made in a signed-in user\'s name (Sec-Fetch-Site), exporting and auditing nothing', async () => {
+    signIn('finance');
+    const before = await exportAudit(t.handle.db);
+    const crossSite = (site: string, accept = '*/*') => GET(new Request('http://payops.test/payments/export?status=FAILED', { headers: { 'sec-fetch-site': site, accept } }));
+    for (const site of ['cross-site', 'same-site']) {
+      const res = await crossSite(site);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ error: { code: 'forbidden', message: expect.stringContaining('came from another site') } });
+    }
+    // A link clicked on another site: a page in words, with the way back to the same search.
+    const page = await crossSite('cross-site', 'text/html');
+    expect(page.status).toBe(403);
+    const html = await page.text();
+    expect(html).toContain('This export was opened from another site');
+    expect(html).toContain('href="/payments?status=FAILED"');
+    expect(await exportAudit(t.handle.db)).toEqual(before);
+
+    // PayOps' own page, a typed address or bookmark, and a client without Fetch Metadata export.
+    for (const site of ['same-origin', 'none', null]) {
+      const res = await GET(new Request('http://payops.test/payments/export?status=FAILED', { headers: site ? { 'sec-fetch-site': site } : {} }));
+      expect(res.status, String(site)).toBe(200);
+      await res.text();
+    }
+    const started = (await exportAudit(t.handle.db)).slice(before.length).filter((a) => a.action === 'payments.export');
+    expect(started).toHaveLength(3);
   });
 });

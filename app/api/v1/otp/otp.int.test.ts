@@ -170,6 +170,44 @@ describe.each(await testDatabaseKinds())('OTP proxy on $kind', ({ create }) => {
     expect(await noCard.json()).toMatchObject({ outcome: 'refused_missing_refs' });
   });
 
+  it("keeps a wallet payment to the card it was first given: another card is refused 403, audited, never sent", async () => {
+    const first = { provider: 'enkash_wallet', transactionId: fresh('EKW'), cardAccountId: 'CAC7975', enKashCardId: fresh('EKC') };
+    const other = { cardAccountId: 'CAC1234', enKashCardId: fresh('EKC') };
+    expect((await call('resend', first)).status).toBe(200);
+    const walletSends = (c: { cardAccountId: string; enKashCardId: string }) => sends('enkash_wallet', `${c.cardAccountId}:${c.enKashCardId}`);
+
+    const refused = await call('resend', { ...first, ...other });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ error: { code: 'forbidden', message: expect.stringContaining("These wallet card ids are not this payment's") } });
+    expect((await call('resend', { ...first, enKashCardId: other.enKashCardId })).status).toBe(403);
+    expect(walletSends(other)).toBe(0);
+    expect(walletSends({ cardAccountId: 'CAC7975', enKashCardId: other.enKashCardId })).toBe(0);
+    const [row] = await db().select().from(transactions).where(and(eq(transactions.provider, 'enkash_wallet'), eq(transactions.transactionId, first.transactionId)));
+    expect(row.otpRefs).toEqual({ card_account_id: first.cardAccountId, enkash_card_id: first.enKashCardId });
+    const audit = await db().select().from(auditLog).where(and(eq(auditLog.target, String(row.id)), eq(auditLog.outcome, 'refused_other_card')));
+    expect(audit).toHaveLength(2);
+    expect(audit[0]).toMatchObject({ actor: 'api', action: 'otp.wallet_otp_requested', sourceIp: '198.51.100.23', details: expect.objectContaining({ channel: 'api', namedCard: other }) });
+
+    // The same card, or none named: the stored card.
+    expect((await call('resend', first)).status).toBe(200);
+    expect((await call('resend', { provider: 'enkash_wallet', transactionId: first.transactionId })).status).toBe(200);
+    expect(walletSends(first)).toBe(3);
+    // Half a card, or a card on a Juspay payment, is not a valid body.
+    expect((await call('resend', { provider: 'enkash_wallet', transactionId: fresh('EKW'), cardAccountId: 'CAC7975' })).status).toBe(400);
+    expect((await call('resend', { ...juspay(), ...other })).status).toBe(400);
+  });
+
+  it('names an Enkash PG payment\'s wallet card through the checkout once; the console then sends only to it', async () => {
+    const ek = fresh('EKPGW');
+    const card = { cardAccountId: 'CAC5555', enKashCardId: fresh('EKC') };
+    expect((await call('resend', { provider: 'enkash', transactionId: ek, ...card })).status).toBe(200);
+    const [row] = await db().select().from(transactions).where(and(eq(transactions.provider, 'enkash'), eq(transactions.transactionId, ek)));
+    expect(row.otpRefs).toEqual({ card_account_id: card.cardAccountId, enkash_card_id: card.enKashCardId });
+    const other = await call('resend', { provider: 'enkash', transactionId: ek, cardAccountId: 'CAC1234', enKashCardId: fresh('EKC') });
+    expect(other.status).toBe(403);
+    expect(sends('enkash', ek)).toBe(1);
+  });
+
   it('passes an OTP through to validate and never stores or logs it', async () => {
     const body = juspay();
     const wrong = await call('validate', { ...body, otp: DISTINCTIVE_OTP });

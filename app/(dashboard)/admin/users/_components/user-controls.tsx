@@ -4,7 +4,7 @@ import { useActionState, useEffect, useState } from 'react';
 import { ActionForm } from '@/app/_components/action-form';
 import { Select } from '@/app/_components/select';
 import type { Role } from '@/db/schema/users';
-import { changeRoleAction, setActiveAction, type UserFormState } from '../actions';
+import { changeRoleAction, resetPasswordAction, resetTwoFactorAction, setActiveAction, type UserFormState } from '../actions';
 
 const initial: UserFormState = { ok: false, message: null };
 export const roleOptions = (roles: readonly Role[]) => roles.map((r) => ({ value: r, label: r.charAt(0).toUpperCase() + r.slice(1) }));
@@ -12,9 +12,14 @@ export const roleOptions = (roles: readonly Role[]) => roles.map((r) => ({ value
 function Feedback({ state }: { state: UserFormState }) {
   if (!state.message) return null;
   return (
-    <p role={state.ok ? 'status' : 'alert'} className={`mt-1 max-w-56 text-xs ${state.ok ? 'text-emerald-700' : 'text-red-700'}`}>
+    <div role={state.ok ? 'status' : 'alert'} className={`mt-1 max-w-64 text-xs ${state.ok ? 'text-emerald-700' : 'text-red-700'}`}>
       {state.message}
-    </p>
+      {state.password && (
+        <code data-testid="generated-password" className="mt-1 block select-all rounded bg-slate-100 px-2 py-1 font-mono text-sm text-slate-900">
+          {state.password}
+        </code>
+      )}
+    </div>
   );
 }
 
@@ -73,5 +78,32 @@ export function ActiveControl({ userId, email, active, self }: { userId: number;
       </button>
       <Feedback state={state} />
     </ActionForm>
+  );
+}
+
+/** An admin's way back in for someone locked out: a one-time password, or a fresh second factor. */
+export function AccessControls({ userId, email, twoFactor, self }: { userId: number; email: string; twoFactor: boolean; self: boolean }) {
+  const [passwordState, resetPassword, resettingPassword] = useActionState(resetPasswordAction, initial);
+  const [factorState, resetFactor, resettingFactor] = useActionState(resetTwoFactorAction, initial);
+  if (self) return <span className="text-xs text-slate-600">Your own: on your account page.</span>;
+  return (
+    <div className="flex flex-col items-start gap-1">
+      <ActionForm action={(data) => window.confirm(`Reset the password of ${email}? Their sessions end, and they get a one-time password from you.`) && resetPassword(data)}>
+        <input type="hidden" name="userId" value={userId} />
+        <button type="submit" disabled={resettingPassword} className="rounded-md px-2 py-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-60">
+          Reset password<span className="sr-only">{` of ${email}`}</span>
+        </button>
+        <Feedback state={passwordState} />
+      </ActionForm>
+      {twoFactor && (
+        <ActionForm action={(data) => window.confirm(`Remove the second factor of ${email}? Their sessions end, and they set up a new one at their next sign-in.`) && resetFactor(data)}>
+          <input type="hidden" name="userId" value={userId} />
+          <button type="submit" disabled={resettingFactor} className="rounded-md px-2 py-1 text-xs font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-60">
+            Reset two-factor<span className="sr-only">{` of ${email}`}</span>
+          </button>
+          <Feedback state={factorState} />
+        </ActionForm>
+      )}
+    </div>
   );
 }

@@ -6,7 +6,8 @@ import type { OtpOutcome, Role, Transaction } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
 import { budgetView, otpLimits, providerName, waitingForOtp } from '@/lib/otp/policy';
 import { getOtpConsole, type OtpHistoryRow } from '@/lib/otp/queries';
-import { otpRefsOf, planOtpCall } from '@/lib/otp/resend';
+import { isWalletPayment, maskedWalletCard, otpRefsOf } from '@/lib/otp/refs';
+import { planOtpCall } from '@/lib/otp/resend';
 import { formatIst } from '@/lib/time';
 import { Section } from '../../_components/section';
 import { ResendOtpForm, WalletOtpForm } from './otp-forms';
@@ -39,7 +40,9 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
   const budget = budgetView(data.budget, limits, now);
   const waiting = waitingForOtp(t, now, limits);
   const refs = otpRefsOf(t);
-  const walletCard = t.provider === 'enkash_wallet' || t.paymentMode === 'WALLET' || !!refs.cardAccountId;
+  // The wallet OTP only for a wallet payment, only to its stored card: the page names the card, never asks for one.
+  const wallet = isWalletPayment(t);
+  const walletCard = maskedWalletCard(t);
   const resendMissing = t.provider === 'enkash' || t.provider === 'juspay' ? planOtpCall(t, 'resend', refs).missing : null;
   const canSend = can(role, 'otp.resend');
   const form = {
@@ -91,7 +94,19 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
                 ) : (
                   <ResendOtpForm {...form} providerName={providerName(t.provider)} />
                 ))}
-              {walletCard && <WalletOtpForm {...form} cardAccountId={refs.cardAccountId ?? ''} enKashCardId={refs.enKashCardId ?? ''} />}
+              {wallet &&
+                (walletCard ? (
+                  <WalletOtpForm {...form} card={walletCard} />
+                ) : (
+                  <p className="text-sm text-slate-600" data-testid="otp-unavailable">
+                    Wallet OTP is not possible: {planOtpCall(t, 'wallet_otp', refs).missing} PayOps takes the wallet card only from the merchant&apos;s checkout, never from a form.
+                  </p>
+                ))}
+              {!wallet && t.paymentMode === 'WALLET' && (
+                <p className="text-sm text-slate-600" data-testid="otp-wallet-unknown">
+                  Paid by wallet, but no Enkash Wallet card is recorded for this payment, so no wallet OTP can be sent. The merchant&apos;s checkout names the card when it asks PayOps for an OTP.
+                </p>
+              )}
             </>
           )}
           <p className="text-xs text-slate-600">

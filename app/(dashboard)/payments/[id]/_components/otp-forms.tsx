@@ -45,25 +45,18 @@ export function ResendOtpForm({ transactionId, attemptKey, cooldownSeconds, rema
   );
 }
 
-export function WalletOtpForm({ transactionId, attemptKey, cooldownSeconds, remaining, cardAccountId, enKashCardId }: FormProps & { cardAccountId: string; enKashCardId: string }) {
+/** The wallet transaction OTP, to the payment's own card: shown, masked, never typed in. */
+export function WalletOtpForm({ transactionId, attemptKey, cooldownSeconds, remaining, card }: FormProps & { card: { cardAccountId: string; enKashCardId: string } }) {
   const [state, action, pending] = useActionState(sendWalletOtpAction, null);
   const left = useCountdown(cooldownSeconds, attemptKey);
   const spent = leftOf(state, remaining) <= 0;
   return (
     <ActionForm action={action} aria-label="Send wallet transaction OTP" className="space-y-2">
       <Hidden transactionId={transactionId} attemptKey={attemptKey} />
-      <div className="grid gap-2 sm:grid-cols-2">
-        <label className="block text-xs font-medium text-slate-600">
-          Card account id
-          <input name="cardAccountId" defaultValue={cardAccountId} required maxLength={64} autoComplete="off" className={`${input} font-mono`} />
-          <FieldError state={state} field="cardAccountId" />
-        </label>
-        <label className="block text-xs font-medium text-slate-600">
-          Enkash card id
-          <input name="enKashCardId" defaultValue={enKashCardId} required maxLength={64} autoComplete="off" className={`${input} font-mono`} />
-          <FieldError state={state} field="enKashCardId" />
-        </label>
-      </div>
+      <p className="text-sm text-slate-700" data-testid="otp-wallet-card">
+        To this payment&apos;s Enkash Wallet card: card account <span className="font-mono">{card.cardAccountId}</span>, Enkash card{' '}
+        <span className="font-mono">{card.enKashCardId}</span>.
+      </p>
       <ReasonFields state={state} disabled={spent} />
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" disabled={pending || left > 0 || spent} className={button}>
