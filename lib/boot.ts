@@ -1,5 +1,6 @@
 import { closeDb, getDbHandle } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
+import { oneRoleWarning } from '@/db/roles';
 import { startStatistics } from '@/db/analyze';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,7 +40,9 @@ export async function boot(): Promise<void> {
   let handle;
   try {
     handle = await getDbHandle();
-    await migrateDb(handle, e.DATABASE_URL);
+    const roles = await migrateDb(handle, e.DATABASE_MIGRATION_URL ?? e.DATABASE_URL);
+    const warning = oneRoleWarning(roles);
+    if (warning) console.warn(`\n[payops] WARNING: ${warning}\n`);
   } catch (err) {
     // A server that cannot reach or migrate its database must not come up answering 500s.
     console.error(`\n[payops] CANNOT START: ${(err as Error).message}\n`);

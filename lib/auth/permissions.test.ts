@@ -10,6 +10,7 @@ const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: bo
   'otp.resend': { admin: true, finance: false, support: true },
   'deliveries.read': { admin: true, finance: false, support: false },
   'audit.read': { admin: true, finance: true, support: false },
+  'audit.read_security': { admin: true, finance: false, support: false },
   'users.manage': { admin: true, finance: false, support: false },
   'operations.manage': { admin: true, finance: false, support: false },
   'alerts.read': { admin: true, finance: true, support: false },

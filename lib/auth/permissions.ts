@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'otp.resend': ['support', 'admin'],
   'deliveries.read': ['admin'],
   'audit.read': ['finance', 'admin'],
+  // Failed sign-ins in the audit log: their target is whatever was typed as the email (at times a password).
+  'audit.read_security': ['admin'],
   'users.manage': ['admin'],
   // Background jobs on /operations: retry or cancel (audited).
   'operations.manage': ['admin'],

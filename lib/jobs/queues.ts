@@ -1,4 +1,5 @@
 import { alertDeliverQueue, alertEvaluateQueue } from '@/lib/alerts/jobs';
+import { auditAnchorQueue, auditCheckpointQueue, auditVerifyQueue } from '@/lib/audit/jobs';
 import { authHousekeepingQueue } from '@/lib/auth/jobs';
 import { otpSweepQueue } from '@/lib/otp/sweep';
 import { sweepQueue } from '@/lib/payments/sweep';
@@ -7,7 +8,18 @@ import { retentionQueue } from '@/lib/retention/prune';
 import type { QueueDef } from './queue';
 
 /** Every queue PayOps runs. A new background task: define its queue beside its noun, list it here. */
-export const ALL_QUEUES: readonly QueueDef<any>[] = [verifyQueue, sweepQueue, alertEvaluateQueue, alertDeliverQueue, otpSweepQueue, retentionQueue, authHousekeepingQueue];
+export const ALL_QUEUES: readonly QueueDef<any>[] = [
+  verifyQueue,
+  sweepQueue,
+  alertEvaluateQueue,
+  alertDeliverQueue,
+  otpSweepQueue,
+  retentionQueue,
+  auditCheckpointQueue,
+  auditAnchorQueue,
+  auditVerifyQueue,
+  authHousekeepingQueue,
+];
 
 export function queueByName(name: string): QueueDef<any> | undefined {
   return ALL_QUEUES.find((q) => q.name === name);
