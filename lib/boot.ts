@@ -50,7 +50,8 @@ export async function boot(): Promise<void> {
   }
   if (handle.kind === 'pglite') await startDemo(handle, e.DATA_DIR);
   // Planner statistics: analysed now, then kept fresh when autovacuum is off (db/analyze.ts).
-  await startStatistics(handle, e.DATABASE_URL);
+  // As the owner (the migration role): ANALYZE needs it, and the app role may not own the tables.
+  await startStatistics(handle, e.DATABASE_MIGRATION_URL ?? e.DATABASE_URL);
   console.log(`[payops] database: ${handle.kind === 'pglite' ? `embedded PGlite in ${e.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}; migrations applied`);
   // Background jobs (lib/jobs): verification, the sweeper, alerts, retention. A stop in the
   // middle loses nothing: a job not finished is retried, by this instance or another.
