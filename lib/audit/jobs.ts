@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { env } from '@/lib/env';
 import { sendJob } from '@/lib/jobs/boss';
-import { defineQueue } from '@/lib/jobs/queue';
+import { defineQueue, defineScheduledTask } from '@/lib/jobs/queue';
 import { anchorCheckpoint, writeAuditCheckpoint } from './checkpoint';
 import { runFullVerification } from './verification';
 
@@ -30,17 +30,12 @@ export const auditAnchorQueue = defineQueue({
  * last one), then, with AUDIT_ANCHOR_URL, its post. Rows appended after the last checkpoint and
  * deleted before the next are what a checkpoint cannot vouch for: the interval is that window.
  */
-export const auditCheckpointQueue = defineQueue({
+export const auditCheckpointQueue = defineScheduledTask({
   name: 'audit-checkpoint',
   title: 'Checkpoint the audit log',
-  data: z.object({}),
-  policy: 'singleton',
-  retryLimit: 2,
-  retryDelay: 30,
-  expireInSeconds: 120,
   cron: '*/5 * * * *',
-  concurrency: 1,
-  async run(_data, { db }) {
+  retryDelay: 30,
+  async run({ db }) {
     const cp = await writeAuditCheckpoint(db);
     if (cp && env().AUDIT_ANCHOR_URL) await sendJob(auditAnchorQueue, { checkpointId: cp.id });
     return cp ? { checkpointId: cp.id, headId: cp.headId, rows: cp.headSeq } : { checkpointId: null };
@@ -51,18 +46,15 @@ export const auditCheckpointQueue = defineQueue({
  * Hourly, and on an admin's request: walks the whole log and stores what it found, every break
  * named, for /audit (whose own check only covers the rows since).
  */
-export const auditVerifyQueue = defineQueue({
+export const auditVerifyQueue = defineScheduledTask({
   name: 'audit-verify',
   title: 'Verify the whole audit log',
-  data: z.object({}),
-  policy: 'singleton',
+  cron: '41 * * * *',
   retryLimit: 1,
   retryDelay: 60,
   // A million rows take well under a minute (docs/BENCHMARKS.md); room for a busy machine.
   expireInSeconds: 1800,
-  cron: '41 * * * *',
-  concurrency: 1,
-  async run(_data, { db }) {
+  async run({ db }) {
     const check = await runFullVerification(db);
     return { ok: check.ok, checked: check.checked, breaks: check.breakCount };
   },
