@@ -1,5 +1,6 @@
 import { alertDeliverQueue, alertEvaluateQueue } from '@/lib/alerts/jobs';
 import { authHousekeepingQueue } from '@/lib/auth/jobs';
+import { casesAuditQueue } from '@/lib/cases/audit-job';
 import { otpSweepQueue } from '@/lib/otp/sweep';
 import { sweepQueue } from '@/lib/payments/sweep';
 import { verifyQueue } from '@/lib/payments/verify-job';
@@ -7,7 +8,7 @@ import { retentionQueue } from '@/lib/retention/prune';
 import type { QueueDef } from './queue';
 
 /** Every queue PayOps runs. A new background task: define its queue beside its noun, list it here. */
-export const ALL_QUEUES: readonly QueueDef<any>[] = [verifyQueue, sweepQueue, alertEvaluateQueue, alertDeliverQueue, otpSweepQueue, retentionQueue, authHousekeepingQueue];
+export const ALL_QUEUES: readonly QueueDef<any>[] = [verifyQueue, sweepQueue, alertEvaluateQueue, alertDeliverQueue, otpSweepQueue, retentionQueue, authHousekeepingQueue, casesAuditQueue];
 
 export function queueByName(name: string): QueueDef<any> | undefined {
   return ALL_QUEUES.find((q) => q.name === name);
