@@ -158,7 +158,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           </Fields>
         </Section>
         <Section title="Flags" className="scroll-mt-4 lg:col-span-2" id="flags">
-          <FlagList flags={t.flags} />
+          <FlagList flags={t.flags} cases={Object.fromEntries(cases.map((c) => [c.kind, c.state]))} />
         </Section>
       </div>
 
