@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '@/db/client';
 import type { CaseSubjectType } from '@/db/schema';
 
-/** How long a claim lasts without its holder's page renewing it (the page renews every CLAIM_RENEW_MS). */
-export const CLAIM_TTL_SECONDS = 120;
-export const CLAIM_RENEW_MS = 45_000;
+import { CLAIM_TTL_SECONDS } from './claim-timing';
+
+export { CLAIM_RENEW_MS, CLAIM_TTL_SECONDS } from './claim-timing';
 
 export type ClaimResult = { held: true; expiresAt: Date } | { held: false; holderId: number; holderName: string; expiresAt: Date };
 

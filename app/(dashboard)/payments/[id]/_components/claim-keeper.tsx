@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { claimPaymentAction, releasePaymentAction } from '@/app/(dashboard)/queues/actions';
-import { CLAIM_RENEW_MS } from '@/lib/queues/claims';
+import { CLAIM_RENEW_MS } from '@/lib/queues/claim-timing';
 
 /**
  * While an agent has a payment waiting for an OTP open, it is theirs: the claim is taken when the
