@@ -18,6 +18,13 @@ const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: bo
   'views.save': { admin: true, finance: true, support: true },
   'views.share': { admin: true, finance: true, support: true },
   'views.manage': { admin: true, finance: false, support: false },
+  'queues.waiting_otp': { admin: true, finance: false, support: true },
+  'queues.stuck': { admin: true, finance: true, support: true },
+  'cases.read': { admin: true, finance: true, support: true },
+  'cases.work': { admin: true, finance: true, support: true },
+  'cases.resolve_money': { admin: true, finance: true, support: false },
+  'cases.resolve_status': { admin: true, finance: false, support: true },
+  'cases.resolve_security': { admin: true, finance: false, support: false },
 };
 
 describe('permission matrix', () => {

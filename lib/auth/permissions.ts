@@ -25,6 +25,16 @@ export const PERMISSIONS = {
   'views.save': ['finance', 'support', 'admin'],
   'views.share': ['finance', 'support', 'admin'],
   'views.manage': ['admin'],
+  // Work queues (issue 10). Waiting for OTP is support's (they resend); money stuck at the bank is
+  // for support (the customer asks) and finance (the money); cases are for everyone who reads payments.
+  'queues.waiting_otp': ['support', 'admin'],
+  'queues.stuck': ['support', 'finance', 'admin'],
+  'cases.read': ['finance', 'support', 'admin'],
+  // Take, hand over or note a case of any kind; resolving depends on its kind (lib/cases/kinds.ts).
+  'cases.work': ['finance', 'support', 'admin'],
+  'cases.resolve_money': ['finance', 'admin'],
+  'cases.resolve_status': ['support', 'admin'],
+  'cases.resolve_security': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

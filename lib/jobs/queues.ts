@@ -1,6 +1,7 @@
 import { alertDeliverQueue, alertEvaluateQueue } from '@/lib/alerts/jobs';
 import { auditAnchorQueue, auditCheckpointQueue, auditVerifyQueue } from '@/lib/audit/jobs';
 import { authHousekeepingQueue } from '@/lib/auth/jobs';
+import { casesAuditQueue } from '@/lib/cases/audit-job';
 import { otpSweepQueue } from '@/lib/otp/sweep';
 import { sweepQueue } from '@/lib/payments/sweep';
 import { verifyQueue } from '@/lib/payments/verify-job';
@@ -19,6 +20,7 @@ export const ALL_QUEUES: readonly QueueDef<any>[] = [
   auditAnchorQueue,
   auditVerifyQueue,
   authHousekeepingQueue,
+  casesAuditQueue,
 ];
 
 export function queueByName(name: string): QueueDef<any> | undefined {
