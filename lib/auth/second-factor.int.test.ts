@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@/db/client';
@@ -20,7 +21,7 @@ describe.each(await testDatabaseKinds())('second factor on $kind', ({ create }) 
   });
 
   async function enrolling(role: 'admin' | 'support' = 'admin') {
-    const user = await insertUser(t.handle.db, { email: `f${++n}-${Date.now()}@payops.test`, role, password: 'a long enough password' });
+    const user = await insertUser(t.handle.db, { email: `f${++n}.${randomBytes(4).toString('hex')}@payops.test`, role, password: 'a long enough password' });
     const sessionId = await createSession(t.handle.db, { userId: user.id, ip: '198.51.100.4', userAgent: 'test' });
     const secret = (await beginEnrolment(t.handle.db, user))!;
     const fresh = async () => (await getUserById(t.handle.db, user.id))!;
