@@ -30,7 +30,8 @@ export async function writeAuditCheckpoint(db: Db, options: { now?: Date } = {})
       action: CHECKPOINT_ACTION,
       target: `audit_log:${head.id}`,
       outcome: 'ok',
-      details: { headId: head.id, headMac: head.chain, rows: head.seq, signature },
+      details: { headId: head.id, rows: head.seq },
+      digests: { headMac: head.chain, signature },
     });
     const [written] = await tx
       .insert(auditCheckpoints)

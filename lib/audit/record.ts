@@ -15,6 +15,12 @@ export interface AuditEntry {
   sourceIp?: string | null;
   outcome: string;
   details?: Record<string, unknown>;
+  /**
+   * Digests PayOps computed itself (a MAC, a signature: 64 lowercase hex characters), added to the
+   * details as they are. The card-number scrubber would otherwise cut a run of digits inside one
+   * that happens to pass Luhn, and the stored digest would no longer match what it vouches for.
+   */
+  digests?: Record<string, string>;
 }
 
 /**
@@ -52,8 +58,17 @@ export function storableEntry(entry: AuditEntry): Omit<AuditRow, 'id' | 'hash' |
     target: scrubbedOrNull(entry.target),
     sourceIp: scrubbedOrNull(entry.sourceIp),
     outcome: scrubbedText(entry.outcome),
-    details: mapStrings(scrubCardNumbersDeep(details).value, (s) => storableText(s).text) as Record<string, unknown>,
+    details: { ...(mapStrings(scrubCardNumbersDeep(details).value, (s) => storableText(s).text) as Record<string, unknown>), ...digestsOf(entry) },
   };
+}
+
+const DIGEST = /^[0-9a-f]{64}$/;
+
+function digestsOf(entry: AuditEntry): Record<string, string> {
+  for (const [key, value] of Object.entries(entry.digests ?? {})) {
+    if (!DIGEST.test(value)) throw new Error(`audit digest ${key} is not 64 lowercase hex characters`);
+  }
+  return entry.digests ?? {};
 }
 
 export interface AuditHead {
