@@ -8,8 +8,9 @@ describe('storableEntry', () => {
 
   it('keeps digests PayOps computed exactly, while every other string is scrubbed', () => {
     const entry = storableEntry({ actor: 'system', action: 'audit.checkpoint', outcome: 'ok', details: { typed: signature }, digests: { signature } });
-    expect(entry.details.signature).toBe(signature);
-    expect(entry.details.typed).not.toBe(signature);
+    const details = entry.details as Record<string, unknown>;
+    expect(details.signature).toBe(signature);
+    expect(details.typed).not.toBe(signature);
   });
 
   it('takes only 64 lowercase hex characters as a digest', () => {
