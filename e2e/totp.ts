@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import type { Role } from '../db/schema';
 import { parseTotpSecret, totpCode, totpStep } from '../lib/auth/totp';
@@ -9,6 +10,8 @@ const stepFile = (who: string) => `e2e/.auth/${who}-totp-step.txt`;
 export const recoveryFile = (who: Role | string) => `e2e/.auth/${who}-recovery.json`;
 
 export function saveSecret(who: Role | string, secret: string) {
+  // A fresh clone has no e2e/.auth yet (Playwright makes it only for the storage state, later).
+  mkdirSync(dirname(secretFile(who)), { recursive: true });
   writeFileSync(secretFile(who), secret.replace(/\s+/g, ''));
   // Enrolment just used this step's code.
   writeFileSync(stepFile(who), String(totpStep()));
