@@ -7,3 +7,4 @@ export * from './otp';
 export * from './alerts';
 export * from './saved-views';
 export * from './live';
+export * from './settlements';
