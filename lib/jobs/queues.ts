@@ -4,10 +4,11 @@ import { otpSweepQueue } from '@/lib/otp/sweep';
 import { sweepQueue } from '@/lib/payments/sweep';
 import { verifyQueue } from '@/lib/payments/verify-job';
 import { retentionQueue } from '@/lib/retention/prune';
+import { settlementSyncQueue } from '@/lib/settlements/jobs';
 import type { QueueDef } from './queue';
 
 /** Every queue PayOps runs. A new background task: define its queue beside its noun, list it here. */
-export const ALL_QUEUES: readonly QueueDef<any>[] = [verifyQueue, sweepQueue, alertEvaluateQueue, alertDeliverQueue, otpSweepQueue, retentionQueue, authHousekeepingQueue];
+export const ALL_QUEUES: readonly QueueDef<any>[] = [verifyQueue, sweepQueue, alertEvaluateQueue, alertDeliverQueue, otpSweepQueue, retentionQueue, authHousekeepingQueue, settlementSyncQueue];
 
 export function queueByName(name: string): QueueDef<any> | undefined {
   return ALL_QUEUES.find((q) => q.name === name);
