@@ -7,11 +7,11 @@ CREATE TABLE "finance_daily" (
 	"currency" text NOT NULL,
 	"contradicted" boolean NOT NULL,
 	"payments" bigint DEFAULT 0 NOT NULL,
-	"gross" numeric(18, 4) DEFAULT '0' NOT NULL,
-	"refunds" numeric(18, 4) DEFAULT '0' NOT NULL,
+	"gross" numeric DEFAULT '0' NOT NULL,
+	"refunds" numeric DEFAULT '0' NOT NULL,
 	"refund_unknown" bigint DEFAULT 0 NOT NULL,
-	"fees" numeric(18, 4) DEFAULT '0' NOT NULL,
-	"surcharge" numeric(18, 4) DEFAULT '0' NOT NULL
+	"fees" numeric DEFAULT '0' NOT NULL,
+	"surcharge" numeric DEFAULT '0' NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "mdr_rates" (

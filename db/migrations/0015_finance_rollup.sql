@@ -13,13 +13,13 @@ CREATE OR REPLACE VIEW finance_daily_expected AS
          coalesce(t.payment_mode, '') AS payment_mode, coalesce(t.currency, '') AS currency,
          (t.verification = 'mismatch' OR 'status_conflict' = ANY (t.flags)) AS contradicted,
          count(*)::bigint AS payments,
-         coalesce(sum(t.final_amount), 0)::numeric(18, 4) AS gross,
+         coalesce(sum(t.final_amount), 0)::numeric AS gross,
          coalesce(sum(CASE WHEN t.status_family = 'success'
                            THEN coalesce(t.refunded_amount, CASE WHEN t.status IN ('REFUNDED', 'AUTO_REFUNDED') THEN t.final_amount END, 0)
-                           ELSE 0 END), 0)::numeric(18, 4) AS refunds,
+                           ELSE 0 END), 0)::numeric AS refunds,
          count(*) FILTER (WHERE t.status = 'PARTIALLY_REFUNDED' AND t.refunded_amount IS NULL)::bigint AS refund_unknown,
-         coalesce(sum(coalesce(t.mdr, 0) + coalesce(t.mdr_gst, 0)), 0)::numeric(18, 4) AS fees,
-         coalesce(sum(coalesce(t.surcharge, 0) + coalesce(t.surcharge_gst, 0)), 0)::numeric(18, 4) AS surcharge
+         coalesce(sum(coalesce(t.mdr, 0) + coalesce(t.mdr_gst, 0)), 0)::numeric AS fees,
+         coalesce(sum(coalesce(t.surcharge, 0) + coalesce(t.surcharge_gst, 0)), 0)::numeric AS surcharge
   FROM transactions t
   GROUP BY 1, 2, 3, 4, 5, 6, 7;
 --> statement-breakpoint

@@ -176,12 +176,13 @@ export const financeDaily = pgTable(
     paymentMode: text('payment_mode').notNull(),
     currency: text('currency').notNull(),
     contradicted: boolean('contradicted').notNull(),
+    // Sums of numeric(18,4) amounts: unbounded numeric, so a busy day cannot overflow them.
     payments: bigint('payments', { mode: 'number' }).notNull().default(0),
-    gross: money('gross').notNull().default('0'),
-    refunds: money('refunds').notNull().default('0'),
+    gross: numeric('gross').notNull().default('0'),
+    refunds: numeric('refunds').notNull().default('0'),
     refundUnknown: bigint('refund_unknown', { mode: 'number' }).notNull().default(0),
-    fees: money('fees').notNull().default('0'),
-    surcharge: money('surcharge').notNull().default('0'),
+    fees: numeric('fees').notNull().default('0'),
+    surcharge: numeric('surcharge').notNull().default('0'),
   },
   (t) => [
     uniqueIndex('finance_daily_key_uq').on(t.istDay, t.provider, t.status, t.statusFamily, t.paymentMode, t.currency, t.contradicted),
