@@ -11,6 +11,7 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { href: '/payments', label: 'Payments', permission: 'payments.read' },
   { href: '/finance', label: 'Finance', permission: 'finance.read' },
+  { href: '/settlements', label: 'Settlements', permission: 'settlements.read' },
   { href: '/deliveries', label: 'Deliveries', permission: 'deliveries.read' },
   { href: '/audit', label: 'Audit log', permission: 'audit.read' },
   { href: '/operations', label: 'Operations', permission: 'operations.manage' },

@@ -17,6 +17,11 @@ const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: bo
   'views.save': { admin: true, finance: true, support: true },
   'views.share': { admin: true, finance: true, support: true },
   'views.manage': { admin: true, finance: false, support: false },
+  'settlements.read': { admin: true, finance: true, support: false },
+  'settlements.sync': { admin: true, finance: true, support: false },
+  'settlements.resolve': { admin: true, finance: true, support: false },
+  'settlements.export': { admin: true, finance: true, support: false },
+  'fees.manage': { admin: true, finance: false, support: false },
 };
 
 describe('permission matrix', () => {

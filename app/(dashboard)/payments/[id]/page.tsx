@@ -22,6 +22,7 @@ import { RawPayloads } from '../_components/raw-payloads';
 import { Field, Fields, Section } from '../_components/section';
 import { TimelineSection } from '../_components/timeline';
 import { OtpConsole } from './_components/otp-console';
+import { SettlementLine } from './_components/settlement';
 import { Verification } from './_components/verification';
 
 // The page and its tab title read the payment once per request.
@@ -155,6 +156,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         </Section>
       </div>
 
+      {can(user.role, 'settlements.read') && <SettlementLine t={t} />}
       <Verification t={t} />
       <OtpConsole t={t} role={user.role} />
 
