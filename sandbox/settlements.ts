@@ -80,6 +80,8 @@ interface SimPayment {
 }
 
 interface SimLine {
+  /** The payment's IST day and mode: PayOps expects the others of a day and mode in the same payout. */
+  cohort: string;
   settlementTransactionId: string;
   transactionType: 'SALE' | 'REFUND';
   sale: bigint;
@@ -153,7 +155,7 @@ export class SettlementBook {
     const byDay = new Map<string, SimLine[]>();
     const saleLine = (p: SimPayment, mdrPercent: string): SimLine => {
       const charges = percentOf(p.amount, mdrPercent);
-      return { settlementTransactionId: p.id, transactionType: 'SALE', sale: p.amount, charges, tax: percentOf(charges, '18'), mdrPercent };
+      return { cohort: `${p.day}|${p.mode}`, settlementTransactionId: p.id, transactionType: 'SALE', sale: p.amount, charges, tax: percentOf(charges, '18'), mdrPercent };
     };
     for (const p of this.payments()) {
       const day = addDays(p.day, CARD_MODES.has(p.mode) ? 2 : 1);
@@ -161,7 +163,7 @@ export class SettlementBook {
       lines.push(saleLine(p, SIM_MDR_PERCENT[p.mode] ?? DEFAULT_MDR));
       if (p.status !== 'SUCCESS') {
         const refund = p.status === 'REFUNDED' ? p.amount : paise(p.amount / 2n);
-        lines.push({ settlementTransactionId: p.id, transactionType: 'REFUND', sale: -refund, charges: 0n, tax: 0n, mdrPercent: '0.0000' });
+        lines.push({ cohort: `${p.day}|${p.mode}`, settlementTransactionId: p.id, transactionType: 'REFUND', sale: -refund, charges: 0n, tax: 0n, mdrPercent: '0.0000' });
       }
       byDay.set(day, lines);
     }
@@ -171,8 +173,12 @@ export class SettlementBook {
     for (const day of days) {
       const lines = byDay.get(day)!;
       const faults = this.faultsFor(day);
-      const pickSale = (salt: string, except: Set<number> = new Set()) => {
-        const sales = lines.map((l, i) => [l, i] as const).filter(([l, i]) => l.transactionType === 'SALE' && l.sale > 10_000n && !except.has(i));
+      const cohorts = new Map<string, number>();
+      for (const l of lines) if (l.transactionType === 'SALE') cohorts.set(l.cohort, (cohorts.get(l.cohort) ?? 0) + 1);
+      const pickSale = (salt: string, except: Set<number> = new Set(), inCohort = false) => {
+        const sales = lines
+          .map((l, i) => [l, i] as const)
+          .filter(([l, i]) => l.transactionType === 'SALE' && l.sale > 10_000n && !except.has(i) && (!inCohort || (cohorts.get(l.cohort) ?? 0) > 1));
         return sales.length ? sales[Math.floor(hashUnit(salt, day) * sales.length)][1] : -1;
       };
       const touched = new Set<number>();
@@ -196,7 +202,8 @@ export class SettlementBook {
       }
       const drop = new Set<number>();
       if (faults.includes('unsettled')) {
-        const i = pickSale('unsettled', touched);
+        // One of several payments of its day and mode, so the payout shows it was left out.
+        const i = pickSale('unsettled', touched, true) >= 0 ? pickSale('unsettled', touched, true) : pickSale('unsettled', touched);
         if (i >= 0) {
           drop.add(i);
           // Its refund (if any) goes with it.
