@@ -7,6 +7,9 @@ import { ROLES, storageState } from './fixtures';
 const PAGES: { path: string; allowed: Role[]; heading: RegExp }[] = [
   { path: '/payments', allowed: ['admin', 'finance', 'support'], heading: /payments/i },
   { path: '/finance', allowed: ['admin', 'finance'], heading: /finance/i },
+  { path: '/settlements', allowed: ['admin', 'finance'], heading: /^settlements$/i },
+  { path: '/settlements/exceptions', allowed: ['admin', 'finance'], heading: /settlement exceptions/i },
+  { path: '/settlements/fees', allowed: ['admin', 'finance'], heading: /fees and contract/i },
   { path: '/deliveries', allowed: ['admin'], heading: /deliveries/i },
   { path: '/audit', allowed: ['admin', 'finance'], heading: /audit/i },
   { path: '/admin/users', allowed: ['admin'], heading: /users/i },
@@ -39,8 +42,8 @@ for (const role of ROLES) {
       const nav = page.getByRole('navigation', { name: 'Main' });
       const labels = await nav.getByRole('link').allTextContents();
       const expected = {
-        admin: ['Payments', 'Finance', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
-        finance: ['Payments', 'Finance', 'Audit log', 'Alerts'],
+        admin: ['Payments', 'Finance', 'Settlements', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
+        finance: ['Payments', 'Finance', 'Settlements', 'Audit log', 'Alerts'],
         support: ['Payments'],
       }[role];
       expect(labels).toEqual(expected);
