@@ -127,11 +127,9 @@ export class SettlementBook {
 
   /** Payouts paid by `now`, newest first. */
   payouts(now = new Date()): SimPayout[] {
-    const key = `${this.state.version}|${Math.floor(now.getTime() / 60_000)}|${JSON.stringify(this.plan)}`;
-    if (this.cache?.key === key) return this.cache.payouts;
-    const payouts = this.build(now);
-    this.cache = { key, payouts };
-    return payouts;
+    const key = `${this.state.version}|${JSON.stringify(this.plan)}`;
+    if (this.cache?.key !== key) this.cache = { key, payouts: this.build() };
+    return this.cache.payouts.filter((p) => p.payoutAt.getTime() <= now.getTime());
   }
 
   private payments(): SimPayment[] {
@@ -151,7 +149,7 @@ export class SettlementBook {
     return SETTLEMENT_FAULTS.filter((f) => featured.includes(f) || hashUnit('fault', day, f) < (this.plan.chances[f] ?? 0));
   }
 
-  private build(now: Date): SimPayout[] {
+  private build(): SimPayout[] {
     const byDay = new Map<string, SimLine[]>();
     const saleLine = (p: SimPayment, mdrPercent: string): SimLine => {
       const charges = percentOf(p.amount, mdrPercent);
@@ -226,7 +224,6 @@ export class SettlementBook {
       previous = lines;
       const paidOn = faults.includes('late') ? addDays(day, 3) : day;
       const payoutAt = new Date(Date.parse(`${paidOn}T10:30:00+05:30`) + Math.floor(hashUnit('minute', day) * 90) * 60_000);
-      if (payoutAt.getTime() > now.getTime()) continue;
       payouts.push({ id: `SP${day.replaceAll('-', '')}`, day, payoutAt, lines: kept, faults });
     }
     return payouts.sort((a, b) => b.payoutAt.getTime() - a.payoutAt.getTime());

@@ -12,6 +12,52 @@ export function lineMatchesPayment(line: string, payment: string): SQL {
   return sql.raw(`(${payment}.provider = 'enkash' AND ${payment}.transaction_id = ${line}.settlement_transaction_id)`);
 }
 
+/**
+ * Each line's verdict, as CTEs after a `source` CTE of lines (id, payout_row_id, line_no,
+ * settlement_transaction_id, transaction_type, sale_amount, charges, tax_amount, paid_at): the
+ * payment lineMatchesPayment finds, the contracted charges and GST (the rate in force on the
+ * payment's IST day, the most specific first), and the outcome — unknown_payment, settled_twice (a
+ * sale line of the same payment in an earlier payout or earlier in this one), amount_differs (exact),
+ * excess_fee (above the contract by more than the tolerance) or matched. Used when a payout's lines
+ * are stored (so a new payout is written once) and by reconciliation (which rewrites only what changed).
+ */
+export function lineVerdicts(tolerance: string): SQL {
+  return sql`judged AS (
+        SELECT s.id, t.id AS txn_id,
+               CASE WHEN s.transaction_type = 'SALE' AND t.id IS NOT NULL AND rate.percent IS NOT NULL
+                    THEN round(s.sale_amount * rate.percent / 100 + rate.fixed_fee, 2) END AS exp_charges,
+               CASE
+                 WHEN t.id IS NULL THEN 'unknown_payment'
+                 WHEN s.transaction_type IS DISTINCT FROM 'SALE' THEN 'matched'
+                 WHEN EXISTS (SELECT 1 FROM settlement_lines e JOIN settlement_payouts ep ON ep.id = e.payout_row_id
+                               WHERE e.settlement_transaction_id = s.settlement_transaction_id AND e.transaction_type = 'SALE'
+                                 AND (coalesce(ep.payout_at, ep.first_synced_at), e.payout_row_id, e.line_no) < (s.paid_at, s.payout_row_id, s.line_no))
+                      OR EXISTS (SELECT 1 FROM source e
+                               WHERE e.settlement_transaction_id = s.settlement_transaction_id AND e.transaction_type = 'SALE'
+                                 AND e.payout_row_id = s.payout_row_id AND e.line_no < s.line_no) THEN 'settled_twice'
+                 WHEN s.sale_amount IS DISTINCT FROM coalesce(t.final_amount, t.amount) THEN 'amount_differs'
+                 ELSE 'matched' END AS outcome,
+               s.charges, s.tax_amount
+        FROM source s
+        LEFT JOIN transactions t ON ${lineMatchesPayment('s', 't')}
+        LEFT JOIN LATERAL (
+          SELECT r.percent, r.fixed_fee FROM mdr_rates r
+          WHERE r.payment_mode = t.payment_mode
+            AND (r.card_scheme = '' OR r.card_scheme = upper(coalesce(t.card_scheme, '')))
+            AND r.min_amount <= s.sale_amount AND (r.max_amount IS NULL OR s.sale_amount < r.max_amount)
+            AND r.effective_from <= ${IST_DAY('t.txn_at')} AND (r.effective_to IS NULL OR ${IST_DAY('t.txn_at')} < r.effective_to)
+          ORDER BY (r.card_scheme <> '') DESC, r.effective_from DESC, r.id DESC
+          LIMIT 1
+        ) rate ON true
+      ), verdict AS (
+        SELECT j.id, j.txn_id, j.exp_charges, round(j.exp_charges * ${sql.raw(GST_PERCENT)} / 100, 2) AS exp_tax,
+               CASE WHEN j.outcome = 'matched' AND j.exp_charges IS NOT NULL
+                         AND coalesce(j.charges, 0) + coalesce(j.tax_amount, 0) - (j.exp_charges + round(j.exp_charges * ${sql.raw(GST_PERCENT)} / 100, 2)) > ${sql.raw(sqlMoney(tolerance))}
+                    THEN 'excess_fee' ELSE j.outcome END AS outcome
+        FROM judged j
+      )`;
+}
+
 export interface ReconcileSettings {
   /** Days after a payment before "not settled" (per payment mode, else the default). */
   dueDays: { default: number; modes: Record<string, number> };
@@ -68,43 +114,14 @@ export async function reconcileSettlements(
 
     // 1. Match and judge every line of the period's payouts.
     await tx.execute(sql`
-      WITH judged AS (
-        SELECT l.id, t.id AS txn_id,
-               CASE WHEN l.transaction_type = 'SALE' AND t.id IS NOT NULL AND rate.percent IS NOT NULL
-                    THEN round(l.sale_amount * rate.percent / 100 + rate.fixed_fee, 2) END AS exp_charges,
-               CASE
-                 WHEN t.id IS NULL THEN 'unknown_payment'
-                 WHEN l.transaction_type IS DISTINCT FROM 'SALE' THEN 'matched'
-                 WHEN EXISTS (SELECT 1 FROM settlement_lines e JOIN settlement_payouts ep ON ep.id = e.payout_row_id
-                               WHERE e.settlement_transaction_id = l.settlement_transaction_id AND e.transaction_type = 'SALE'
-                                 AND (coalesce(ep.payout_at, ep.first_synced_at), e.payout_row_id, e.line_no)
-                                   < (coalesce(p.payout_at, p.first_synced_at), l.payout_row_id, l.line_no)) THEN 'settled_twice'
-                 WHEN l.sale_amount IS DISTINCT FROM coalesce(t.final_amount, t.amount) THEN 'amount_differs'
-                 ELSE 'matched' END AS outcome,
-               rate.percent AS rate_percent
-        FROM settlement_window w
-        JOIN settlement_payouts p ON p.id = w.id
-        JOIN settlement_lines l ON l.payout_row_id = w.id
-        LEFT JOIN transactions t ON ${lineMatchesPayment('l', 't')}
-        LEFT JOIN LATERAL (
-          SELECT r.percent, r.fixed_fee FROM mdr_rates r
-          WHERE r.payment_mode = t.payment_mode
-            AND (r.card_scheme = '' OR r.card_scheme = upper(coalesce(t.card_scheme, '')))
-            AND r.min_amount <= l.sale_amount AND (r.max_amount IS NULL OR l.sale_amount < r.max_amount)
-            AND r.effective_from <= ${IST_DAY('t.txn_at')} AND (r.effective_to IS NULL OR ${IST_DAY('t.txn_at')} < r.effective_to)
-          ORDER BY (r.card_scheme <> '') DESC, r.effective_from DESC, r.id DESC
-          LIMIT 1
-        ) rate ON true
-      ), final AS (
-        SELECT j.id, j.txn_id, j.exp_charges, round(j.exp_charges * ${GST_PERCENT} / 100, 2) AS exp_tax,
-               CASE WHEN j.outcome = 'matched' AND j.exp_charges IS NOT NULL
-                         AND coalesce(l.charges, 0) + coalesce(l.tax_amount, 0) - (j.exp_charges + round(j.exp_charges * ${GST_PERCENT} / 100, 2)) > ${tolerance}::numeric
-                    THEN 'excess_fee' ELSE j.outcome END AS outcome
-        FROM judged j JOIN settlement_lines l ON l.id = j.id
-      )
+      WITH source AS (
+        SELECT l.id, l.payout_row_id, l.line_no, l.settlement_transaction_id, l.transaction_type, l.sale_amount, l.charges, l.tax_amount,
+               coalesce(p.payout_at, p.first_synced_at) AS paid_at
+        FROM settlement_window w JOIN settlement_payouts p ON p.id = w.id JOIN settlement_lines l ON l.payout_row_id = w.id
+      ), ${lineVerdicts(tolerance)}
       UPDATE settlement_lines l
          SET transaction_row_id = f.txn_id, outcome = f.outcome, expected_charges = f.exp_charges, expected_tax = f.exp_tax
-        FROM final f
+        FROM verdict f
        WHERE l.id = f.id
          AND (l.transaction_row_id IS DISTINCT FROM f.txn_id OR l.outcome IS DISTINCT FROM f.outcome
               OR l.expected_charges IS DISTINCT FROM f.exp_charges OR l.expected_tax IS DISTINCT FROM f.exp_tax)`);

@@ -6,7 +6,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { canonicalJson } from '@/lib/json';
 import { isProviderError, type Providers, type SettlementPayoutReply } from '@/lib/providers';
 import { toIsoIst } from '@/lib/time';
-import { reconcileSettlements, type ReconcileResult, type ReconcileSettings } from './reconcile';
+import { lineVerdicts, reconcileSettlements, type ReconcileResult, type ReconcileSettings } from './reconcile';
 
 /** Search page size: Enkash allows up to 5000; payouts are small without their lines. */
 const PAGE = 500;
@@ -53,7 +53,7 @@ export async function syncSettlements(
       if (!isProviderError(err) || err.code !== 'not_found') throw err;
       payout = summary;
     }
-    const outcome = await storePayout(db, payout, params.actor);
+    const outcome = await storePayout(db, payout, params.actor, params.settings);
     result[outcome]++;
     result.lines += payout.lines.length;
   }
@@ -63,10 +63,18 @@ export async function syncSettlements(
 
 /** The hash a stored payout is compared by: everything Enkash said, lines included, in canonical form. */
 export function payoutHash(p: SettlementPayoutReply): string {
-  return createHash('sha256').update(canonicalJson({ ...p, payoutAt: p.payoutAt?.toISOString() ?? null })).digest('hex');
+  const { lines, payoutAt, ...rest } = p;
+  const hash = createHash('sha256').update(canonicalJson({ ...rest, payoutAt: payoutAt?.toISOString() ?? null }));
+  // Lines in the provider's order, their fields in a fixed order (the reply's shape is fixed by
+  // zod): the same text for the same lines, without sorting the keys of 100,000 objects.
+  for (const l of lines) {
+    hash.update(JSON.stringify([l.settlementTransactionId, l.transactionType, l.settlementStatus, l.saleAmount, l.txnAmount, l.taxAmount, l.charges,
+      l.settlementAmount, l.acquirerGstAmount, l.merchantMdrMode, l.merchantMdr, l.netProfit, l.profitGst]));
+  }
+  return hash.digest('hex');
 }
 
-async function storePayout(db: Db, p: SettlementPayoutReply, actor: string): Promise<'created' | 'changed' | 'unchanged'> {
+async function storePayout(db: Db, p: SettlementPayoutReply, actor: string, settings: ReconcileSettings): Promise<'created' | 'changed' | 'unchanged'> {
   const hash = payoutHash(p);
   return db.transaction(async (tx) => {
     const [before] = await tx
@@ -105,20 +113,29 @@ async function storePayout(db: Db, p: SettlementPayoutReply, actor: string): Pro
     await tx.execute(sql`DELETE FROM settlement_lines WHERE payout_row_id = ${row.id}`);
     for (let i = 0; i < p.lines.length; i += 5000) {
       const chunk = p.lines.slice(i, i + 5000).map((l, j) => ({ ...l, lineNo: i + j + 1 }));
-      // One statement per 5,000 lines, the money passed as its exact text inside the JSON.
+      // One statement per 5,000 lines, the money passed as its exact text inside the JSON, each line
+      // written once with its verdict (reconciliation then rewrites only what changed).
+      const paidAt = (p.payoutAt ?? new Date()).toISOString();
       await queryRows(
         tx,
-        sql`INSERT INTO settlement_lines (payout_row_id, line_no, settlement_transaction_id, transaction_type, settlement_status,
+        sql`WITH x AS (
+              SELECT * FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS x(
+                "lineNo" int, "settlementTransactionId" text, "transactionType" text, "settlementStatus" text, "saleAmount" numeric,
+                "txnAmount" numeric, "taxAmount" numeric, "charges" numeric, "settlementAmount" numeric, "acquirerGstAmount" numeric,
+                "merchantMdrMode" text, "merchantMdr" numeric, "netProfit" numeric, "profitGst" numeric)
+            ), source AS (
+              SELECT x."lineNo"::bigint AS id, ${row.id}::bigint AS payout_row_id, x."lineNo" AS line_no, x."settlementTransactionId" AS settlement_transaction_id,
+                     x."transactionType" AS transaction_type, x."saleAmount" AS sale_amount, x."charges" AS charges, x."taxAmount" AS tax_amount,
+                     ${paidAt}::timestamptz AS paid_at
+              FROM x
+            ), ${lineVerdicts(settings.feeTolerance)}
+            INSERT INTO settlement_lines (payout_row_id, line_no, settlement_transaction_id, transaction_type, settlement_status,
               sale_amount, txn_amount, tax_amount, charges, settlement_amount, acquirer_gst_amount, merchant_mdr_mode, merchant_mdr,
-              net_profit, profit_gst)
+              net_profit, profit_gst, transaction_row_id, outcome, expected_charges, expected_tax)
             SELECT ${row.id}, x."lineNo", x."settlementTransactionId", x."transactionType", x."settlementStatus",
-                   x."saleAmount"::numeric, x."txnAmount"::numeric, x."taxAmount"::numeric, x."charges"::numeric,
-                   x."settlementAmount"::numeric, x."acquirerGstAmount"::numeric, x."merchantMdrMode", x."merchantMdr"::numeric,
-                   x."netProfit"::numeric, x."profitGst"::numeric
-            FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS x(
-              "lineNo" int, "settlementTransactionId" text, "transactionType" text, "settlementStatus" text, "saleAmount" text,
-              "txnAmount" text, "taxAmount" text, "charges" text, "settlementAmount" text, "acquirerGstAmount" text,
-              "merchantMdrMode" text, "merchantMdr" text, "netProfit" text, "profitGst" text)`,
+                   x."saleAmount", x."txnAmount", x."taxAmount", x."charges", x."settlementAmount", x."acquirerGstAmount",
+                   x."merchantMdrMode", x."merchantMdr", x."netProfit", x."profitGst", v.txn_id, v.outcome, v.exp_charges, v.exp_tax
+            FROM x JOIN verdict v ON v.id = x."lineNo"`,
       );
     }
     await recordAudit(tx, {
