@@ -1,7 +1,7 @@
-// npm run bench:finance -- [--db URL] [--sizes 1m,10m] [--runs 40] [--skip-seed] [--drop]
+// npm run bench:finance -- [--db URL] [--sizes 1m,10m] [--runs 40] [--pages] [--ingest N] [--skip-seed] [--skip-settlements] [--skip-export]
 // Finance at scale, on one kept database (default …/payops_fin_bench): seeds it up to each size
 // (db:seed's generator, lean: no payment events and only the indexes the finance paths use), then
-// prints /finance's query p50/p95 per range, finance:verify's time, and at the first size the
+// prints /finance's query p50/p95 per range (and, with --pages, the signed-in page's on `next start`), finance:verify's time, and at the first size the
 // settlement sync + reconciliation of 30 days of payouts (the simulator in process) and the CSV
 // export rate with its peak memory. Figures only; it never fails on a target.
 import os from 'node:os';
@@ -19,7 +19,8 @@ import { mdrRates } from '@/db/schema';
 import { SIM_MDR_PERCENT } from '@/sandbox/settlements';
 import { startSandboxWithProviders } from '@/sandbox/testing';
 import { ensureDatabase, seedPayments } from '@/scripts/seed';
-import { percentile, redactUrl, runBenchmark } from './lib';
+import { getUserByEmail, insertUser, setPassword, updateUser } from '@/lib/auth/users';
+import { ensureBuild, freePort, onCleanup, percentile, randomToken, redactUrl, runBenchmark, signIn, spawnServer } from './lib';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/payops_fin_bench';
 const RANGES = [1, 7, 30, 90, 366];
@@ -97,6 +98,93 @@ async function timeFinance(db: Db, runs: number) {
   return rows;
 }
 
+const BENCH_EMAIL = 'bench-finance@payops.local';
+
+/** The signed-in /finance page itself on a production server (`next start`): what a person waits for. */
+async function timePages(db: Db, url: string, runs: number) {
+  await ensureBuild();
+  const password = randomToken(16);
+  const existing = await getUserByEmail(db, BENCH_EMAIL);
+  if (existing) {
+    await updateUser(db, existing.id, { role: 'finance', active: true });
+    await setPassword(db, existing.id, password);
+  } else await insertUser(db, { email: BENCH_EMAIL, name: 'Finance benchmark', role: 'finance', password });
+  const server = spawnServer(await freePort(), {
+    DATABASE_URL: url, AUTH_SECRET: randomToken(32), PAYOPS_ENCRYPTION_KEY: randomToken(32), AUDIT_HMAC_KEY: randomToken(32),
+    // The page is what is measured, not the sign-in: no second factor for the bench's user.
+    TWO_FACTOR_REQUIRED_ROLES: '', ENKASH_WEBHOOK_SECRET: randomToken(24), JOB_WORKERS: 'off',
+  });
+  onCleanup('stop server', server.stop);
+  try {
+    await server.ready();
+    const jar = await signIn(server.url, BENCH_EMAIL, password);
+    console.log(`  /finance page (signed-in GET on next start, whole HTML), ${runs} runs per range after 3 warm-ups:`);
+    for (const days of RANGES) {
+      const to = todayIst();
+      const query = `from=${addDays(to, 1 - days)}&to=${to}`;
+      const samples: number[] = [];
+      for (let i = 0; i < runs + 3; i++) {
+        const t = performance.now();
+        const res = await fetch(`${server.url}/finance?${query}`, { headers: { cookie: jar.header() }, redirect: 'manual' });
+        jar.store(res);
+        await res.text();
+        if (res.status !== 200) throw new Error(`GET /finance?${query} answered ${res.status}`);
+        if (i >= 3) samples.push(performance.now() - t);
+      }
+      console.log(`    ${String(days).padStart(3)} days  p50 ${ms(percentile(samples, 50)).padStart(9)}  p95 ${ms(percentile(samples, 95)).padStart(9)}  (target p95 ≤ ${TARGET.p95Ms} ms)`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * What the rollup costs the webhook: the ingest's one statement, with the rollup triggers enabled
+ * and disabled, alternating blocks, one at a time and 8 at once (all on today's rows, so the
+ * concurrent ones meet on the same rollup rows).
+ */
+async function timeIngest(db: Db, perMode: number) {
+  const { enkashPayment } = await import('@/lib/settlements/testing');
+  const triggers = ['transactions_finance_insert', 'transactions_finance_update'];
+  const set = (on: boolean) => Promise.all(triggers.map((t) => db.execute(sql.raw(`ALTER TABLE transactions ${on ? 'ENABLE' : 'DISABLE'} TRIGGER ${t}`))));
+  const txnDate = new Date(Date.now() + 330 * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+  let n = 0;
+  const one = async () => {
+    const id = `EKBENCHINGEST${Date.now()}${n++}`;
+    const t = performance.now();
+    await enkashPayment(db, null, { id, amount: '1499.50', mode: 'UPI', txnDate, status: 'SUCCESS' });
+    return performance.now() - t;
+  };
+  const result: Record<string, { lat: number[]; ms: number; count: number }> = {};
+  try {
+    for (let block = 0; block < 6; block++) {
+      for (const on of [true, false]) {
+        await set(on);
+        for (const conc of [1, 8]) {
+          const key = `${on ? 'with' : 'without'} rollup, ${conc} at once`;
+          const r = (result[key] ??= { lat: [], ms: 0, count: 0 });
+          const t = performance.now();
+          const per = Math.ceil(perMode / 6 / conc);
+          await Promise.all(Array.from({ length: conc }, async () => {
+            for (let i = 0; i < per; i++) r.lat.push(await one());
+          }));
+          r.ms += performance.now() - t;
+          r.count += per * conc;
+        }
+      }
+    }
+  } finally {
+    await set(true);
+  }
+  console.log(`  webhook ingest (ingestClaim, one Enkash SUCCESS each), alternating blocks:`);
+  for (const [k, r] of Object.entries(result)) {
+    console.log(`    ${k.padEnd(30)} p50 ${ms(percentile(r.lat, 50)).padStart(8)}  p95 ${ms(percentile(r.lat, 95)).padStart(8)}  ${count(Math.round(r.count / (r.ms / 1000)))}/s`);
+  }
+  // The ingests made while the triggers were off are not in the rollup: rebuild it from the payments.
+  await db.execute(sql`DELETE FROM finance_daily`);
+  await db.execute(sql`INSERT INTO finance_daily SELECT * FROM finance_daily_expected`);
+}
+
 async function timeVerify(db: Db) {
   const t = performance.now();
   const { rows, differences } = await verifyFinanceRollup(db);
@@ -169,6 +257,8 @@ async function main(): Promise<number> {
       'skip-seed': { type: 'boolean', default: false },
       'skip-settlements': { type: 'boolean', default: false },
       'skip-export': { type: 'boolean', default: false },
+      pages: { type: 'boolean', default: false },
+      ingest: { type: 'string', default: '0' },
     },
   });
   const url = values.db!;
@@ -184,6 +274,8 @@ async function main(): Promise<number> {
       if (!values['skip-seed']) await seedTo(handle, size);
       await handle.db.execute(sql`ANALYZE finance_daily`);
       await timeFinance(handle.db, runs);
+      if (values.pages) await timePages(handle.db, url, runs);
+      if (Number(values.ingest) > 0) await timeIngest(handle.db, Number(values.ingest));
       await timeVerify(handle.db);
       if (i === 0 && !values['skip-export']) await timeExport(handle.db);
       if (i === 0 && !values['skip-settlements']) await timeSettlements(handle.db);

@@ -6,6 +6,7 @@ CREATE TABLE "finance_daily" (
 	"payment_mode" text NOT NULL,
 	"currency" text NOT NULL,
 	"contradicted" boolean NOT NULL,
+	"slot" smallint NOT NULL,
 	"payments" bigint DEFAULT 0 NOT NULL,
 	"gross" numeric DEFAULT '0' NOT NULL,
 	"refunds" numeric DEFAULT '0' NOT NULL,
@@ -106,7 +107,7 @@ CREATE TABLE "settlement_payouts" (
 --> statement-breakpoint
 ALTER TABLE "transactions" ADD COLUMN "refunded_amount" numeric(18, 4);--> statement-breakpoint
 ALTER TABLE "settlement_lines" ADD CONSTRAINT "settlement_lines_payout_row_id_settlement_payouts_id_fk" FOREIGN KEY ("payout_row_id") REFERENCES "public"."settlement_payouts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "finance_daily_key_uq" ON "finance_daily" USING btree ("ist_day","provider","status","status_family","payment_mode","currency","contradicted");--> statement-breakpoint
+CREATE UNIQUE INDEX "finance_daily_key_uq" ON "finance_daily" USING btree ("ist_day","provider","status","status_family","payment_mode","currency","contradicted","slot");--> statement-breakpoint
 CREATE INDEX "mdr_rates_mode_idx" ON "mdr_rates" USING btree ("payment_mode","effective_from");--> statement-breakpoint
 CREATE INDEX "settlement_exceptions_state_opened_idx" ON "settlement_exceptions" USING btree ("state","opened_at","id");--> statement-breakpoint
 CREATE INDEX "settlement_exceptions_payout_idx" ON "settlement_exceptions" USING btree ("payout_row_id");--> statement-breakpoint

@@ -3,7 +3,8 @@
 -- statement-level triggers with transition tables, so every writer (the ingest's one statement,
 -- verification, settlements, the bulk seed, psql) keeps it exact without code of its own, a
 -- rolled-back change leaves it as it was, and a bulk insert of 100,000 rows costs one grouped
--- upsert rather than 100,000. Rows are upserted in key order, so two writers touching the same
+-- upsert rather than 100,000. Each key has four slots (the payment's id % 4), so concurrent writers
+-- of the same day, status and mode mostly lock different rows. Rows are upserted in key order, so two writers touching the same
 -- keys lock them in the same order (no deadlock). `npm run finance:verify` recomputes it.
 --
 -- What one payment contributes is written in the view finance_daily_expected (the verification)
@@ -12,6 +13,7 @@ CREATE OR REPLACE VIEW finance_daily_expected AS
   SELECT (t.txn_at AT TIME ZONE 'Asia/Kolkata')::date AS ist_day, t.provider, t.status, t.status_family,
          coalesce(t.payment_mode, '') AS payment_mode, coalesce(t.currency, '') AS currency,
          (t.verification = 'mismatch' OR 'status_conflict' = ANY (t.flags)) AS contradicted,
+         (t.id % 4)::smallint AS slot,
          count(*)::bigint AS payments,
          coalesce(sum(t.final_amount), 0)::numeric AS gross,
          coalesce(sum(CASE WHEN t.status_family = 'success'
@@ -21,16 +23,17 @@ CREATE OR REPLACE VIEW finance_daily_expected AS
          coalesce(sum(coalesce(t.mdr, 0) + coalesce(t.mdr_gst, 0)), 0)::numeric AS fees,
          coalesce(sum(coalesce(t.surcharge, 0) + coalesce(t.surcharge_gst, 0)), 0)::numeric AS surcharge
   FROM transactions t
-  GROUP BY 1, 2, 3, 4, 5, 6, 7;
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION payops_finance_rollup_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   WITH changed AS (
-    SELECT 1 AS sign, txn_at, provider, status, status_family, payment_mode, currency, verification, flags, final_amount, refunded_amount, mdr, mdr_gst, surcharge, surcharge_gst FROM new_rows
+    SELECT 1 AS sign, id, txn_at, provider, status, status_family, payment_mode, currency, verification, flags, final_amount, refunded_amount, mdr, mdr_gst, surcharge, surcharge_gst FROM new_rows
   ), delta AS (
     SELECT (c.txn_at AT TIME ZONE 'Asia/Kolkata')::date AS ist_day, c.provider, c.status, c.status_family,
            coalesce(c.payment_mode, '') AS payment_mode, coalesce(c.currency, '') AS currency,
            (c.verification = 'mismatch' OR 'status_conflict' = ANY (c.flags)) AS contradicted,
+           (c.id % 4)::smallint AS slot,
            sum(c.sign)::bigint AS payments,
            coalesce(sum(c.sign * c.final_amount), 0) AS gross,
            coalesce(sum(c.sign * CASE WHEN c.status_family = 'success'
@@ -40,15 +43,15 @@ BEGIN
            coalesce(sum(c.sign * (coalesce(c.mdr, 0) + coalesce(c.mdr_gst, 0))), 0) AS fees,
            coalesce(sum(c.sign * (coalesce(c.surcharge, 0) + coalesce(c.surcharge_gst, 0))), 0) AS surcharge
     FROM changed c
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   )
-  INSERT INTO finance_daily AS f (ist_day, provider, status, status_family, payment_mode, currency, contradicted,
+  INSERT INTO finance_daily AS f (ist_day, provider, status, status_family, payment_mode, currency, contradicted, slot,
                                   payments, gross, refunds, refund_unknown, fees, surcharge)
   SELECT * FROM delta d
   -- An UPDATE that moved nothing the rollup counts cancels out here.
   WHERE d.payments <> 0 OR d.gross <> 0 OR d.refunds <> 0 OR d.refund_unknown <> 0 OR d.fees <> 0 OR d.surcharge <> 0
-  ORDER BY d.ist_day, d.provider, d.status, d.status_family, d.payment_mode, d.currency, d.contradicted
-  ON CONFLICT (ist_day, provider, status, status_family, payment_mode, currency, contradicted) DO UPDATE
+  ORDER BY d.ist_day, d.provider, d.status, d.status_family, d.payment_mode, d.currency, d.contradicted, d.slot
+  ON CONFLICT (ist_day, provider, status, status_family, payment_mode, currency, contradicted, slot) DO UPDATE
     SET payments = f.payments + excluded.payments,
         gross = f.gross + excluded.gross,
         refunds = f.refunds + excluded.refunds,
@@ -62,13 +65,14 @@ $$;
 CREATE OR REPLACE FUNCTION payops_finance_rollup_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   WITH changed AS (
-    SELECT 1 AS sign, txn_at, provider, status, status_family, payment_mode, currency, verification, flags, final_amount, refunded_amount, mdr, mdr_gst, surcharge, surcharge_gst FROM new_rows
+    SELECT 1 AS sign, id, txn_at, provider, status, status_family, payment_mode, currency, verification, flags, final_amount, refunded_amount, mdr, mdr_gst, surcharge, surcharge_gst FROM new_rows
     UNION ALL
-    SELECT -1 AS sign, txn_at, provider, status, status_family, payment_mode, currency, verification, flags, final_amount, refunded_amount, mdr, mdr_gst, surcharge, surcharge_gst FROM old_rows
+    SELECT -1 AS sign, id, txn_at, provider, status, status_family, payment_mode, currency, verification, flags, final_amount, refunded_amount, mdr, mdr_gst, surcharge, surcharge_gst FROM old_rows
   ), delta AS (
     SELECT (c.txn_at AT TIME ZONE 'Asia/Kolkata')::date AS ist_day, c.provider, c.status, c.status_family,
            coalesce(c.payment_mode, '') AS payment_mode, coalesce(c.currency, '') AS currency,
            (c.verification = 'mismatch' OR 'status_conflict' = ANY (c.flags)) AS contradicted,
+           (c.id % 4)::smallint AS slot,
            sum(c.sign)::bigint AS payments,
            coalesce(sum(c.sign * c.final_amount), 0) AS gross,
            coalesce(sum(c.sign * CASE WHEN c.status_family = 'success'
@@ -78,15 +82,15 @@ BEGIN
            coalesce(sum(c.sign * (coalesce(c.mdr, 0) + coalesce(c.mdr_gst, 0))), 0) AS fees,
            coalesce(sum(c.sign * (coalesce(c.surcharge, 0) + coalesce(c.surcharge_gst, 0))), 0) AS surcharge
     FROM changed c
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   )
-  INSERT INTO finance_daily AS f (ist_day, provider, status, status_family, payment_mode, currency, contradicted,
+  INSERT INTO finance_daily AS f (ist_day, provider, status, status_family, payment_mode, currency, contradicted, slot,
                                   payments, gross, refunds, refund_unknown, fees, surcharge)
   SELECT * FROM delta d
   -- An UPDATE that moved nothing the rollup counts cancels out here.
   WHERE d.payments <> 0 OR d.gross <> 0 OR d.refunds <> 0 OR d.refund_unknown <> 0 OR d.fees <> 0 OR d.surcharge <> 0
-  ORDER BY d.ist_day, d.provider, d.status, d.status_family, d.payment_mode, d.currency, d.contradicted
-  ON CONFLICT (ist_day, provider, status, status_family, payment_mode, currency, contradicted) DO UPDATE
+  ORDER BY d.ist_day, d.provider, d.status, d.status_family, d.payment_mode, d.currency, d.contradicted, d.slot
+  ON CONFLICT (ist_day, provider, status, status_family, payment_mode, currency, contradicted, slot) DO UPDATE
     SET payments = f.payments + excluded.payments,
         gross = f.gross + excluded.gross,
         refunds = f.refunds + excluded.refunds,
@@ -100,11 +104,12 @@ $$;
 CREATE OR REPLACE FUNCTION payops_finance_rollup_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   WITH changed AS (
-    SELECT -1 AS sign, txn_at, provider, status, status_family, payment_mode, currency, verification, flags, final_amount, refunded_amount, mdr, mdr_gst, surcharge, surcharge_gst FROM old_rows
+    SELECT -1 AS sign, id, txn_at, provider, status, status_family, payment_mode, currency, verification, flags, final_amount, refunded_amount, mdr, mdr_gst, surcharge, surcharge_gst FROM old_rows
   ), delta AS (
     SELECT (c.txn_at AT TIME ZONE 'Asia/Kolkata')::date AS ist_day, c.provider, c.status, c.status_family,
            coalesce(c.payment_mode, '') AS payment_mode, coalesce(c.currency, '') AS currency,
            (c.verification = 'mismatch' OR 'status_conflict' = ANY (c.flags)) AS contradicted,
+           (c.id % 4)::smallint AS slot,
            sum(c.sign)::bigint AS payments,
            coalesce(sum(c.sign * c.final_amount), 0) AS gross,
            coalesce(sum(c.sign * CASE WHEN c.status_family = 'success'
@@ -114,15 +119,15 @@ BEGIN
            coalesce(sum(c.sign * (coalesce(c.mdr, 0) + coalesce(c.mdr_gst, 0))), 0) AS fees,
            coalesce(sum(c.sign * (coalesce(c.surcharge, 0) + coalesce(c.surcharge_gst, 0))), 0) AS surcharge
     FROM changed c
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   )
-  INSERT INTO finance_daily AS f (ist_day, provider, status, status_family, payment_mode, currency, contradicted,
+  INSERT INTO finance_daily AS f (ist_day, provider, status, status_family, payment_mode, currency, contradicted, slot,
                                   payments, gross, refunds, refund_unknown, fees, surcharge)
   SELECT * FROM delta d
   -- An UPDATE that moved nothing the rollup counts cancels out here.
   WHERE d.payments <> 0 OR d.gross <> 0 OR d.refunds <> 0 OR d.refund_unknown <> 0 OR d.fees <> 0 OR d.surcharge <> 0
-  ORDER BY d.ist_day, d.provider, d.status, d.status_family, d.payment_mode, d.currency, d.contradicted
-  ON CONFLICT (ist_day, provider, status, status_family, payment_mode, currency, contradicted) DO UPDATE
+  ORDER BY d.ist_day, d.provider, d.status, d.status_family, d.payment_mode, d.currency, d.contradicted, d.slot
+  ON CONFLICT (ist_day, provider, status, status_family, payment_mode, currency, contradicted, slot) DO UPDATE
     SET payments = f.payments + excluded.payments,
         gross = f.gross + excluded.gross,
         refunds = f.refunds + excluded.refunds,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, date, index, integer, jsonb, numeric, pgTable, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, smallint, index, integer, jsonb, numeric, pgTable, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const money = (name: string) => numeric(name, { precision: 18, scale: 4 });
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -162,7 +162,7 @@ export type MdrRate = typeof mdrRates.$inferSelect;
 
 /**
  * Totals by IST day, provider, status, payment mode, currency and whether the provider
- * contradicted the payment — maintained by triggers on `transactions` in the writer's own
+ * contradicted the payment (in four slots) — maintained by triggers on `transactions` in the writer's own
  * statement (migration finance_rollup), so it is never stale and `/finance` reads only this.
  * '' stands for "not reported" in mode and currency (key columns cannot be null).
  */
@@ -176,6 +176,9 @@ export const financeDaily = pgTable(
     paymentMode: text('payment_mode').notNull(),
     currency: text('currency').notNull(),
     contradicted: boolean('contradicted').notNull(),
+    // id % 4 of the payment: concurrent writers of the same day, status and mode spread over four
+    // rows instead of queueing on one row's lock (readers sum them).
+    slot: smallint('slot').notNull(),
     // Sums of numeric(18,4) amounts: unbounded numeric, so a busy day cannot overflow them.
     payments: bigint('payments', { mode: 'number' }).notNull().default(0),
     gross: numeric('gross').notNull().default('0'),
@@ -185,6 +188,6 @@ export const financeDaily = pgTable(
     surcharge: numeric('surcharge').notNull().default('0'),
   },
   (t) => [
-    uniqueIndex('finance_daily_key_uq').on(t.istDay, t.provider, t.status, t.statusFamily, t.paymentMode, t.currency, t.contradicted),
+    uniqueIndex('finance_daily_key_uq').on(t.istDay, t.provider, t.status, t.statusFamily, t.paymentMode, t.currency, t.contradicted, t.slot),
   ],
 );
