@@ -20,7 +20,7 @@ async function main(): Promise<number> {
     for (const d of differences) {
       const k = d.key;
       const measures = Object.entries(d.measures).map(([m, v]) => `${m} rollup ${v.rollup} payments ${v.payments}`).join('; ');
-      console.log(`  ${k.istDay} ${k.provider} ${k.status} ${k.paymentMode || '(no mode)'} ${k.currency || '(no currency)'}${k.contradicted ? ' contradicted' : ''} slot ${k.slot}: ${measures}`);
+      console.log(`  ${k.istDay} ${k.provider} ${k.status} ${k.paymentMode || '(no mode)'} ${k.currency || '(no currency)'}${k.contradicted ? ' contradicted' : ''}: ${measures}`);
     }
     return 1;
   } finally {

@@ -3,8 +3,12 @@
 -- statement-level triggers with transition tables, so every writer (the ingest's one statement,
 -- verification, settlements, the bulk seed, psql) keeps it exact without code of its own, a
 -- rolled-back change leaves it as it was, and a bulk insert of 100,000 rows costs one grouped
--- upsert rather than 100,000. Each key has four slots (the payment's id % 4), so concurrent writers
--- of the same day, status and mode mostly lock different rows. Rows are upserted in key order, so two writers touching the same
+-- upsert rather than 100,000. Payments of today and yesterday (IST) spread over four slots per key
+-- (the payment's id % 4), so concurrent webhooks of the same day, status and mode mostly lock
+-- different rows; older days keep one row per key, so reads stay small. A slot is only where a
+-- difference was added: readers and the verification sum a key's slots (a slot may even go
+-- negative when a payment moves after its day turned old; the key's sum stays exact). Rows are
+-- upserted in key order, so two writers touching the same
 -- keys lock them in the same order (no deadlock). `npm run finance:verify` recomputes it.
 --
 -- What one payment contributes is written in the view finance_daily_expected (the verification)
@@ -13,7 +17,7 @@ CREATE OR REPLACE VIEW finance_daily_expected AS
   SELECT (t.txn_at AT TIME ZONE 'Asia/Kolkata')::date AS ist_day, t.provider, t.status, t.status_family,
          coalesce(t.payment_mode, '') AS payment_mode, coalesce(t.currency, '') AS currency,
          (t.verification = 'mismatch' OR 'status_conflict' = ANY (t.flags)) AS contradicted,
-         (t.id % 4)::smallint AS slot,
+         0::smallint AS slot,
          count(*)::bigint AS payments,
          coalesce(sum(t.final_amount), 0)::numeric AS gross,
          coalesce(sum(CASE WHEN t.status_family = 'success'
@@ -23,7 +27,7 @@ CREATE OR REPLACE VIEW finance_daily_expected AS
          coalesce(sum(coalesce(t.mdr, 0) + coalesce(t.mdr_gst, 0)), 0)::numeric AS fees,
          coalesce(sum(coalesce(t.surcharge, 0) + coalesce(t.surcharge_gst, 0)), 0)::numeric AS surcharge
   FROM transactions t
-  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+  GROUP BY 1, 2, 3, 4, 5, 6, 7;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION payops_finance_rollup_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -33,7 +37,8 @@ BEGIN
     SELECT (c.txn_at AT TIME ZONE 'Asia/Kolkata')::date AS ist_day, c.provider, c.status, c.status_family,
            coalesce(c.payment_mode, '') AS payment_mode, coalesce(c.currency, '') AS currency,
            (c.verification = 'mismatch' OR 'status_conflict' = ANY (c.flags)) AS contradicted,
-           (c.id % 4)::smallint AS slot,
+           CASE WHEN (c.txn_at AT TIME ZONE 'Asia/Kolkata')::date >= (now() AT TIME ZONE 'Asia/Kolkata')::date - 1
+                THEN (c.id % 4)::smallint ELSE 0::smallint END AS slot,
            sum(c.sign)::bigint AS payments,
            coalesce(sum(c.sign * c.final_amount), 0) AS gross,
            coalesce(sum(c.sign * CASE WHEN c.status_family = 'success'
@@ -72,7 +77,8 @@ BEGIN
     SELECT (c.txn_at AT TIME ZONE 'Asia/Kolkata')::date AS ist_day, c.provider, c.status, c.status_family,
            coalesce(c.payment_mode, '') AS payment_mode, coalesce(c.currency, '') AS currency,
            (c.verification = 'mismatch' OR 'status_conflict' = ANY (c.flags)) AS contradicted,
-           (c.id % 4)::smallint AS slot,
+           CASE WHEN (c.txn_at AT TIME ZONE 'Asia/Kolkata')::date >= (now() AT TIME ZONE 'Asia/Kolkata')::date - 1
+                THEN (c.id % 4)::smallint ELSE 0::smallint END AS slot,
            sum(c.sign)::bigint AS payments,
            coalesce(sum(c.sign * c.final_amount), 0) AS gross,
            coalesce(sum(c.sign * CASE WHEN c.status_family = 'success'
@@ -109,7 +115,8 @@ BEGIN
     SELECT (c.txn_at AT TIME ZONE 'Asia/Kolkata')::date AS ist_day, c.provider, c.status, c.status_family,
            coalesce(c.payment_mode, '') AS payment_mode, coalesce(c.currency, '') AS currency,
            (c.verification = 'mismatch' OR 'status_conflict' = ANY (c.flags)) AS contradicted,
-           (c.id % 4)::smallint AS slot,
+           CASE WHEN (c.txn_at AT TIME ZONE 'Asia/Kolkata')::date >= (now() AT TIME ZONE 'Asia/Kolkata')::date - 1
+                THEN (c.id % 4)::smallint ELSE 0::smallint END AS slot,
            sum(c.sign)::bigint AS payments,
            coalesce(sum(c.sign * c.final_amount), 0) AS gross,
            coalesce(sum(c.sign * CASE WHEN c.status_family = 'success'

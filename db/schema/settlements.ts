@@ -176,8 +176,8 @@ export const financeDaily = pgTable(
     paymentMode: text('payment_mode').notNull(),
     currency: text('currency').notNull(),
     contradicted: boolean('contradicted').notNull(),
-    // id % 4 of the payment: concurrent writers of the same day, status and mode spread over four
-    // rows instead of queueing on one row's lock (readers sum them).
+    // Today's and yesterday's payments: id % 4, so concurrent webhooks of the same day, status and
+    // mode spread over four rows instead of queueing on one row's lock; older days: 0. Readers sum a key's slots.
     slot: smallint('slot').notNull(),
     // Sums of numeric(18,4) amounts: unbounded numeric, so a busy day cannot overflow them.
     payments: bigint('payments', { mode: 'number' }).notNull().default(0),
