@@ -40,6 +40,8 @@ for (const role of ROLES) {
     test('sees exactly the navigation its role allows', async ({ page }) => {
       await page.goto('/payments');
       const nav = page.getByRole('navigation', { name: 'Main' });
+      // allTextContents does not wait: on a busy machine it read the navigation before it was there.
+      await expect(nav.getByRole('link', { name: 'Payments' })).toBeVisible();
       const labels = await nav.getByRole('link').allTextContents();
       const expected = {
         admin: ['Payments', 'Finance', 'Settlements', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
