@@ -8,6 +8,8 @@ export const E2E = {
   authSecret: 'e2e-auth-secret-0123456789abcdef0123456789',
   encryptionKey: 'ZTJlLWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzLWxvbmc',
   auditHmacKey: 'e2e-audit-hmac-key-0123456789abcdef0123456789',
+  juspayWebhookUser: 'e2e-juspay',
+  juspayWebhookPassword: 'e2e-juspay-webhook-password',
 };
 
 // Debian's Chromium; Playwright never downloads a browser here.
@@ -61,6 +63,8 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       ENKASH_WEBHOOK_SECRET: E2E.webhookSecret,
+      JUSPAY_WEBHOOK_USERNAME: E2E.juspayWebhookUser,
+      JUSPAY_WEBHOOK_PASSWORD: E2E.juspayWebhookPassword,
       PAYOPS_API_TOKEN: E2E.apiToken,
       AUTH_SECRET: E2E.authSecret,
       PAYOPS_ENCRYPTION_KEY: E2E.encryptionKey,

@@ -51,6 +51,8 @@ export interface OpenOptions {
   dataDir?: string;
   poolMax?: number;
   timeoutMs?: number;
+  /** In-memory PGlite only: start from this dump of a data directory (tests: one migrated copy). */
+  loadDataDir?: Blob;
 }
 
 /** Opens Postgres when a URL is given, otherwise embedded PGlite in `dataDir`. */
@@ -73,7 +75,10 @@ export async function openDb(options: OpenOptions): Promise<DbHandle> {
   const dataDir = inMemory ? 'memory://' : path.resolve(/*turbopackIgnore: true*/ options.dataDir ?? './.data');
   const release = inMemory ? () => {} : lockDataDir(dataDir);
   try {
-    const client = await PGlite.create(inMemory ? 'memory://' : path.join(dataDir, 'pglite'), { extensions: { pg_trgm } });
+    const client = await PGlite.create(inMemory ? 'memory://' : path.join(dataDir, 'pglite'), {
+      extensions: { pg_trgm },
+      ...(inMemory && options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
     let closed = false;
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,

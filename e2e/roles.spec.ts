@@ -16,6 +16,9 @@ const PAGES: { path: string; allowed: Role[]; heading: RegExp }[] = [
   { path: '/operations', allowed: ['admin'], heading: /operations/i },
   { path: '/alerts', allowed: ['admin', 'finance'], heading: /alerts/i },
   { path: '/account', allowed: ['admin', 'finance', 'support'], heading: /your account/i },
+  { path: '/queues/waiting-otp', allowed: ['admin', 'support'], heading: /waiting for otp/i },
+  { path: '/queues/review', allowed: ['admin', 'finance', 'support'], heading: /needs review/i },
+  { path: '/queues/stuck', allowed: ['admin', 'finance', 'support'], heading: /stuck at the bank/i },
 ];
 
 for (const role of ROLES) {
@@ -42,11 +45,12 @@ for (const role of ROLES) {
       const nav = page.getByRole('navigation', { name: 'Main' });
       // allTextContents does not wait: on a busy machine it read the navigation before it was there.
       await expect(nav.getByRole('link', { name: 'Payments' })).toBeVisible();
-      const labels = await nav.getByRole('link').allTextContents();
+      // A queue's link ends with its count (": 12" to a screen reader).
+      const labels = (await nav.getByRole('link').allTextContents()).map((l) => l.replace(/: [\d,]+$/, ''));
       const expected = {
-        admin: ['Payments', 'Finance', 'Settlements', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
-        finance: ['Payments', 'Finance', 'Settlements', 'Audit log', 'Alerts'],
-        support: ['Payments'],
+        admin: ['Waiting for OTP', 'Needs review', 'Stuck at bank', 'Payments', 'Finance', 'Settlements', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
+        finance: ['Needs review', 'Stuck at bank', 'Payments', 'Finance', 'Settlements', 'Audit log', 'Alerts'],
+        support: ['Waiting for OTP', 'Needs review', 'Stuck at bank', 'Payments'],
       }[role];
       expect(labels).toEqual(expected);
     });

@@ -15,7 +15,7 @@ async function passwordOnly(browser: Browser, email: string, password: string): 
   return context;
 }
 
-test('a new admin must enrol a second factor before seeing any page', async ({ browser }) => {
+test('a new admin must enrol a second factor before seeing any page', async ({ browser }, testInfo) => {
   const admin = await browser.newContext({ storageState: storageState('admin') });
   const adminPage = await admin.newPage();
   const email = `new-admin-${Date.now()}@e2e.payops.test`;
@@ -33,6 +33,7 @@ test('a new admin must enrol a second factor before seeing any page', async ({ b
   expect(new URL(page.url()).pathname).toBe('/login/enrol');
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
   expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.screenshot({ path: testInfo.outputPath('enrol-1440.png'), fullPage: true });
   // Nothing else opens, and nothing answers, until the second factor is in force.
   for (const path of ['/payments', '/admin/users', '/audit', '/account']) {
     await page.goto(path);
@@ -49,7 +50,7 @@ test('a new admin must enrol a second factor before seeing any page', async ({ b
   await admin.close();
 });
 
-test('finance signs in with a code, or once with each recovery code', async ({ browser }) => {
+test('finance signs in with a code, or once with each recovery code', async ({ browser }, testInfo) => {
   const { email, password } = account('finance');
   const withCode = await passwordOnly(browser, email, password);
   const page = withCode.pages()[0];
@@ -60,6 +61,8 @@ test('finance signs in with a code, or once with each recovery code', async ({ b
   await page.getByLabel('Authenticator code or recovery code').fill('000000');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByText('That code did not work')).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: testInfo.outputPath('two-factor-390.png'), fullPage: true });
   await page.getByLabel('Authenticator code or recovery code').fill(await nextCode('finance'));
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.waitForURL('**/payments?status=FAILED');

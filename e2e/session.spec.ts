@@ -37,7 +37,7 @@ test('a role change and a disabled account end the person\'s session on the very
     await userPage.getByLabel('Email').fill(email);
     await userPage.getByLabel('Password').fill(password);
     await userPage.getByRole('button', { name: 'Sign in' }).click();
-    await userPage.waitForURL('**/payments');
+    await userPage.waitForURL('**/queues/waiting-otp');
   };
   await signIn();
   expect((await userPage.goto('/finance'))?.status()).toBe(403);

@@ -47,7 +47,8 @@ export async function signInAndEnrol(page: Page, email: string, password: string
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/(payments|login\/enrol)/);
+  // Without a `next`, each role lands on its home page (lib/queues/home.ts), or on enrolment first.
+  await page.waitForURL((u) => !u.pathname.startsWith('/login') || u.pathname.startsWith('/login/enrol'));
   if (!new URL(page.url()).pathname.startsWith('/login/enrol')) return null;
   const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
   await page.getByLabel('Code from the app').fill(codeNow(secret));
@@ -56,7 +57,7 @@ export async function signInAndEnrol(page: Page, email: string, password: string
   await expect(codes).toHaveCount(10);
   const recoveryCodes = await codes.allTextContents();
   await page.getByRole('link', { name: /I have saved them/ }).click();
-  await page.waitForURL('**/payments');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   return { secret, recoveryCodes };
 }
 

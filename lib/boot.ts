@@ -1,5 +1,6 @@
 import { closeDb, getDbHandle } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
+import { oneRoleWarning } from '@/db/roles';
 import { startStatistics } from '@/db/analyze';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,7 +42,9 @@ export async function boot(): Promise<void> {
   let handle;
   try {
     handle = await getDbHandle();
-    await migrateDb(handle, e.DATABASE_URL);
+    const roles = await migrateDb(handle, e.DATABASE_MIGRATION_URL ?? e.DATABASE_URL);
+    const warning = oneRoleWarning(roles);
+    if (warning) console.warn(`\n[payops] WARNING: ${warning}\n`);
   } catch (err) {
     // A server that cannot reach or migrate its database must not come up answering 500s.
     console.error(`\n[payops] CANNOT START: ${(err as Error).message}\n`);
@@ -49,7 +52,8 @@ export async function boot(): Promise<void> {
   }
   if (handle.kind === 'pglite') await startDemo(handle, e.DATA_DIR);
   // Planner statistics: analysed now, then kept fresh when autovacuum is off (db/analyze.ts).
-  await startStatistics(handle, e.DATABASE_URL);
+  // As the owner (the migration role): ANALYZE needs it, and the app role may not own the tables.
+  await startStatistics(handle, e.DATABASE_MIGRATION_URL ?? e.DATABASE_URL);
   console.log(`[payops] database: ${handle.kind === 'pglite' ? `embedded PGlite in ${e.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}; migrations applied`);
   // Background jobs (lib/jobs): verification, the sweeper, alerts, retention. A stop in the
   // middle loses nothing: a job not finished is retried, by this instance or another.

@@ -121,6 +121,7 @@ const envSchema = z.object({
   ALERT_REFUSED_SHARE: z.coerce.number().gt(0).max(1).default(0.2),
   ALERT_REFUSED_MIN_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(5),
   ALERT_MISMATCH_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(5),
+  ALERT_STUCK_PAST_DEADLINE: z.coerce.number().int().min(1).max(1_000_000).default(1),
   ALERT_SUCCESS_RATE_DROP: z.coerce.number().gt(0).max(1).default(0.2),
   ALERT_SUCCESS_RATE_MIN_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(20),
   ALERT_OTP_REFUSALS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),

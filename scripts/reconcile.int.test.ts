@@ -19,7 +19,8 @@ const run = promisify(execFile);
 async function reconcile(args: string[], env: Record<string, string>) {
   try {
     const { stdout } = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/reconcile.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+      // The audit key, as a deployment has it (its audit rows are keyed: lib/audit/key.ts).
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', AUDIT_HMAC_KEY: process.env.AUDIT_HMAC_KEY ?? '', ...env },
       timeout: 60_000,
     });
     return { code: 0, stdout };

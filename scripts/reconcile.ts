@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   const handle = await getDbHandle();
   let jobs: JobsRuntime | undefined;
   try {
-    await migrateDb(handle, env().DATABASE_URL);
+    await migrateDb(handle, env().DATABASE_MIGRATION_URL ?? env().DATABASE_URL);
     const ids = await selectForReconcile(handle.db, args);
     console.log(`${ids.length} payment(s) since ${args.since.toISOString()} to check (${handle.kind})`);
     // The same durable check a notification queues; this process works them too, beside any

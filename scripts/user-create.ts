@@ -25,7 +25,7 @@ if (!input.success) {
 
 try {
   const handle = await getDbHandle();
-  await migrateDb(handle, env().DATABASE_URL);
+  await migrateDb(handle, env().DATABASE_MIGRATION_URL ?? env().DATABASE_URL);
   if (await getUserByEmail(handle.db, input.data.email)) {
     console.error(`A user with the email ${input.data.email} already exists.`);
     process.exitCode = 1;

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const handle = await getDbHandle();
-  await migrateDb(handle, e.DATABASE_URL);
+  await migrateDb(handle, e.DATABASE_MIGRATION_URL ?? e.DATABASE_URL);
   const jobs = await startJobs(handle, { work: true, providers: getProviders });
   console.log(`[worker] working ${ALL_QUEUES.map((q) => q.name).join(', ')}`);
   let stopping = false;

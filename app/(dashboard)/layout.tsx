@@ -10,12 +10,14 @@ import { viewsFor } from './views-data';
 import { AlertBanner } from './_components/alert-banner';
 import { signOutAction } from './actions';
 import { NAV } from './nav';
+import { countsFor } from './queues/data';
 
 const SIGN_OUT_FORM = 'sign-out-form';
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const pages = NAV.filter((item) => can(user.role, item.permission)).map(({ href, label }) => ({ href, label }));
+  const pages = NAV.filter((item) => can(user.role, item.permission)).map(({ href, label, badge }) => ({ href, label, badge }));
+  const counts: Record<string, number | undefined> = pages.some((p) => p.badge) ? { ...(await countsFor(user)) } : {};
   const views = can(user.role, 'payments.read') ? await viewsFor(user.id) : [];
   const pinned = views.filter((v) => v.pinned).map(({ id, name, query }) => ({ id, name, query }));
   return (
@@ -29,7 +31,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </a>
         <header className="border-b border-slate-200 bg-white">
           <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2 sm:px-6">
-            <Link href="/payments" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+            <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
               <svg aria-hidden viewBox="0 0 32 32" className="size-6">
                 <rect width="32" height="32" rx="7" className="fill-indigo-600" />
                 <path d="M10 23V9h7a5 5 0 0 1 0 10h-3v4z" className="fill-white" />
@@ -43,7 +45,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             </div>
             <div className="w-full min-w-0 md:w-auto md:flex-1">
               <Suspense fallback={<nav aria-label="Main" className="h-8" />}>
-                <NavLinks items={pages} views={pinned} />
+                <NavLinks items={pages} views={pinned} counts={counts} />
               </Suspense>
             </div>
           </div>
@@ -54,7 +56,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </main>
         <Suspense fallback={null}>
           <CommandPalette
-            pages={pages}
+            pages={pages.map(({ href, label }) => ({ href, label }))}
             views={views.map(({ id, name, query, shared }) => ({ id, name, query, shared }))}
             canExport={can(user.role, 'payments.export')}
             signOutFormId={SIGN_OUT_FORM}

@@ -8,3 +8,4 @@ export * from './alerts';
 export * from './saved-views';
 export * from './live';
 export * from './settlements';
+export * from './cases';

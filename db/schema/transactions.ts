@@ -4,6 +4,16 @@ import { bigserial, index, integer, jsonb, numeric, pgTable, smallint, text, tim
 const money = (name: string) => numeric(name, { precision: 18, scale: 4 });
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+/**
+ * Payments where the customer may have been debited but the payment is not final: Enkash
+ * PENDING_WITH_BANK / AUTHORIZED, Juspay AUTHORIZING, or failed after a success was reported
+ * (a status conflict: the bank had taken the money). One text, shared by the partial index below
+ * and the queue's query (lib/queues/stuck.ts), so the planner matches them.
+ */
+export const STUCK_AT_BANK = sql.raw(
+  `(("provider" = 'enkash' AND "status" IN ('PENDING_WITH_BANK', 'AUTHORIZED')) OR ("provider" = 'juspay' AND "status" = 'AUTHORIZING') OR ("status_family" = 'failed' AND 'status_conflict' = ANY ("flags")))`,
+);
+
 /** One row per provider transaction: the current view, folded from its accepted events. */
 export const transactions = pgTable(
   'transactions',
@@ -90,6 +100,8 @@ export const transactions = pgTable(
     // Alerts (lib/alerts/rules.ts): provider-check mismatches in the last hour.
     index('transactions_mismatch_verified_at_idx').on(t.verifiedAt).where(sql`${t.verification} = 'mismatch'`),
     index('transactions_flagged_txn_at_idx').on(t.txnAt, t.id).where(sql`cardinality(${t.flags}) > 0`),
+    // The "Money stuck at the bank" queue (lib/queues/stuck.ts): its predicate, word for word.
+    index('transactions_stuck_at_bank_idx').on(t.txnAt, t.id).where(STUCK_AT_BANK),
   ],
 );
 

@@ -17,8 +17,6 @@ export const users = pgTable(
     active: boolean('active').notNull().default(true),
     // scrypt, salted: `scrypt$N$r$p$salt$hash` (lib/auth/password.ts).
     passwordHash: text('password_hash').notNull(),
-    // Bumped when a password is reset or an account disabled: older sessions stop working.
-    sessionVersion: integer('session_version').notNull().default(1),
     createdAt: at('created_at').notNull().defaultNow(),
     updatedAt: at('updated_at').notNull().defaultNow(),
     lastSignInAt: at('last_sign_in_at'),

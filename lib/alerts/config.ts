@@ -14,6 +14,8 @@ export interface AlertConfig {
   refusedMinCount: number;
   /** payment_disagreements: provider-check mismatches plus status conflicts in the last hour. */
   mismatchPerHour: number;
+  /** money_past_deadline: payments stuck at the bank past the RBI turnaround that trip it. */
+  stuckPastDeadline: number;
   /** success_rate_drop: how far (0–1, absolute) the last hour's success rate may fall below the same hour's on the last 7 days… */
   successRateDrop: number;
   /** …with at least this many finished payments in the hour, and in the baseline. */
@@ -33,6 +35,7 @@ export const DEFAULT_ALERT_CONFIG: AlertConfig = {
   refusedShare: 0.2,
   refusedMinCount: 5,
   mismatchPerHour: 5,
+  stuckPastDeadline: 1,
   successRateDrop: 0.2,
   successRateMinCount: 20,
   otpRefusalsPerHour: 20,
@@ -48,6 +51,7 @@ export function alertConfigFromEnv(e: Env): AlertConfig {
     refusedShare: e.ALERT_REFUSED_SHARE,
     refusedMinCount: e.ALERT_REFUSED_MIN_COUNT,
     mismatchPerHour: e.ALERT_MISMATCH_PER_HOUR,
+    stuckPastDeadline: e.ALERT_STUCK_PAST_DEADLINE,
     successRateDrop: e.ALERT_SUCCESS_RATE_DROP,
     successRateMinCount: e.ALERT_SUCCESS_RATE_MIN_COUNT,
     otpRefusalsPerHour: e.ALERT_OTP_REFUSALS_PER_HOUR,

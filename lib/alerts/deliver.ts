@@ -3,9 +3,8 @@ import { queryRows, type Db } from '@/db/client';
 import { alertDeliveries, alerts, type AlertTransitionKind } from '@/db/schema';
 import { isDatabaseUnavailable } from '@/lib/errors';
 import { RetryableJobError } from '@/lib/jobs/errors';
-import { scrubbedText, truncate } from '@/lib/text';
+import { postSignedJson } from '@/lib/http/signed-post';
 import { buildAlertMessage } from './message';
-import { DELIVERY_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature';
 
 export interface DeliverAlertJob {
   alertId: number;
@@ -89,60 +88,34 @@ async function deliver(db: Db, job: DeliverAlertJob, options: DeliverAlertOption
   }
 
   const body = JSON.stringify(buildAlertMessage(row.alert, job.transition, { publicUrl: options.publicUrl }));
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'user-agent': USER_AGENT,
-    [DELIVERY_HEADER]: `${job.alertId}-${job.transition}`,
-  };
-  if (options.secret) {
-    const t = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
-    headers[SIGNATURE_HEADER] = signatureHeader(options.secret, body, t);
-  }
+  const outcome = await postSignedJson({
+    url: options.url,
+    body,
+    secret: options.secret,
+    deliveryId: `${job.alertId}-${job.transition}`,
+    userAgent: USER_AGENT,
+    timeoutMs: options.timeoutMs,
+    fetchImpl: options.fetchImpl,
+    now: options.now,
+  });
 
   const record = (set: Record<string, unknown>) => db.update(alertDeliveries).set({ ...set, inFlightUntil: null }).where(where);
-  let status: number;
-  try {
-    const res = await (options.fetchImpl ?? fetch)(options.url, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    status = res.status;
-    // The reply is not read (it may echo anything); cancelling frees the connection.
-    await res.body?.cancel().catch(() => {});
-  } catch (err) {
-    const why = networkFailure(err, options.timeoutMs);
-    await record({ state: 'retrying', httpStatus: null, lastError: why });
-    throw new RetryableJobError(`${label}: ${why}`);
-  }
-
-  if (status >= 200 && status < 300) {
+  if (outcome.kind === 'delivered') {
     try {
       await db
         .update(alertDeliveries)
-        .set({ state: 'delivered', deliveredAt: sql`now()`, httpStatus: status, lastError: null, inFlightUntil: null })
+        .set({ state: 'delivered', deliveredAt: sql`now()`, httpStatus: outcome.status, lastError: null, inFlightUntil: null })
         .where(where);
     } catch (err) {
       // Sent, but not recorded: a retry sends it again, with the same X-PayOps-Delivery id.
       throw new RetryableJobError(`${label}: delivered, but the delivery could not be recorded`, { cause: err });
     }
-    return { status: 'delivered', httpStatus: status, attempts: claimed.attempts };
+    return { status: 'delivered', httpStatus: outcome.status, attempts: claimed.attempts };
   }
-  if (status === 429 || status >= 500) {
-    await record({ state: 'retrying', httpStatus: status, lastError: `HTTP ${status}: the receiver is unavailable; tried again later` });
-    throw new RetryableJobError(`${label}: the receiver answered HTTP ${status}`);
+  if (outcome.kind === 'retry') {
+    await record({ state: 'retrying', httpStatus: outcome.status, lastError: outcome.why });
+    throw new RetryableJobError(outcome.status === null ? `${label}: ${outcome.why}` : `${label}: the receiver answered HTTP ${outcome.status}`);
   }
-  const why = status >= 300 && status < 400 ? `HTTP ${status}: the receiver redirects; redirects are not followed` : `HTTP ${status}: the receiver refused the message`;
-  await record({ state: 'failed', httpStatus: status, lastError: why });
-  throw new DeliveryError(`${label}: ${why}`);
-}
-
-/** A failed request in PayOps' words: a code, never the driver's message (it can quote the URL). */
-function networkFailure(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; cause?: { code?: unknown } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const code = typeof e?.cause?.code === 'string' ? e.cause.code : null;
-  return truncate(scrubbedText(code && /^[A-Z0-9_]{2,40}$/.test(code) ? `network error (${code})` : 'network error'), 200);
+  await record({ state: 'failed', httpStatus: outcome.status, lastError: outcome.why });
+  throw new DeliveryError(`${label}: ${outcome.why}`);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { env } from '@/lib/env';
 import { sendJob } from '@/lib/jobs/boss';
-import { defineQueue } from '@/lib/jobs/queue';
+import { defineQueue, defineScheduledTask } from '@/lib/jobs/queue';
 import { alertConfigFromEnv, alertWebhookFromEnv } from './config';
 import { deliverAlert } from './deliver';
 import { evaluateAlerts, undeliveredTransitions, type AlertTransition } from './rules';
@@ -31,17 +31,12 @@ export const alertDeliverQueue = defineQueue({
  * resolving alerts — idempotent), queues a message for each opening and resolution, and queues
  * again any message that was never attempted (its job lost with a stopped process).
  */
-export const alertEvaluateQueue = defineQueue({
+export const alertEvaluateQueue = defineScheduledTask({
   name: 'alerts-evaluate',
   title: 'Evaluate the alert rules',
-  data: z.object({}),
-  policy: 'singleton',
-  retryLimit: 1,
-  retryDelay: 10,
-  expireInSeconds: 120,
   cron: '* * * * *',
-  concurrency: 1,
-  async run(_data, { db }) {
+  retryLimit: 1,
+  async run({ db }) {
     const now = new Date();
     const transitions = await evaluateAlerts(db, { now, config: alertConfigFromEnv(env()) });
     const stranded = await undeliveredTransitions(db, { olderThan: new Date(now.getTime() - 2 * 60_000) });

@@ -29,6 +29,8 @@ const LABELS: Record<string, string> = {
   agentLimit: 'Agent hourly limit',
   globalLimit: 'Global hourly limit',
   providerLimit: "Provider's limit",
+  pastDeadline: 'Past the RBI deadline',
+  oldestDays: 'Oldest (days)',
 };
 const PERCENT = new Set(['share', 'rate', 'baselineRate', 'drop']);
 const MINUTES = new Set(['windowMinutes', 'minutesSilent']);

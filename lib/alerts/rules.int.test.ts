@@ -146,6 +146,37 @@ describe.each(await testDatabaseKinds())('alert rules on $kind', ({ create }) =>
     });
   });
 
+  describe('payment_disagreements after a person resolved the case', () => {
+    it('no longer counts a payment whose case is resolved', async () => {
+      await addPayments(db(), { family: 'success', count: 5, from: ago(2 * HOUR), to: ago(HOUR), verification: 'mismatch', verifiedAt: ago(30 * MINUTE) });
+      await db().execute(sql`UPDATE transactions SET flags = ARRAY['provider_mismatch'] WHERE verification = 'mismatch'`);
+      await db().execute(sql`UPDATE cases SET state = 'resolved', resolution = 'confirmed_with_provider', resolved_at = now() WHERE id IN (SELECT id FROM cases ORDER BY id LIMIT 3)`);
+      expect(await evaluate('payment_disagreements')).toEqual([]);
+    });
+  });
+
+  describe('money_past_deadline', () => {
+    const stuck = (id: string, daysAgo: number, status = 'PENDING_WITH_BANK') =>
+      db().execute(sql`INSERT INTO transactions (provider, transaction_id, status, status_rank, status_family, txn_at)
+                       VALUES ('enkash', ${id}, ${status}, 1, 'open', ${NOW.toISOString()}::timestamptz - make_interval(days => ${daysAgo}))`);
+    it('opens when money is stuck at the bank past T+5 days', async () => {
+      await stuck('EKLATE1', 8);
+      await stuck('EKFRESH1', 2);
+      expect(await evaluate('money_past_deadline')).toHaveLength(1);
+      const [alert] = await openAlerts();
+      expect(alert).toMatchObject({ key: 'enkash', title: 'Enkash: money stuck at the bank past the RBI deadline' });
+      expect(alert.openedNumbers).toMatchObject({ pastDeadline: 1, oldestDays: 8 });
+    });
+    it('stays closed within the turnaround, for final payments, and once a case says the money is back', async () => {
+      await stuck('EKFRESH2', 3);
+      await stuck('EKDONE', 9, 'SUCCESS');
+      await stuck('EKBACK', 9);
+      await db().execute(sql`INSERT INTO cases (subject_type, subject_id, kind, state, resolution, resolved_at)
+                             SELECT 'payment', id, 'stuck', 'resolved', 'reversed_by_bank', now() FROM transactions WHERE transaction_id = 'EKBACK'`);
+      expect(await evaluate('money_past_deadline')).toEqual([]);
+    });
+  });
+
   describe('success_rate_drop', () => {
     /** The same hour on each of the last 7 days: 9 of 10 finished payments succeeded. */
     async function usualRate() {
@@ -347,7 +378,7 @@ describe.each(await testDatabaseKinds())('alert rules on $kind', ({ create }) =>
     it('runs every rule on an empty database without opening anything', async () => {
       expect(await evaluateAlerts(db(), { now: NOW, config: testConfig() })).toEqual([]);
       expect(ALERT_RULES.map((r) => r.name).sort()).toEqual(
-        ['deliveries_refused', 'jobs_failing', 'otp_refusals', 'payment_disagreements', 'provider_silent', 'success_rate_drop'],
+        ['deliveries_refused', 'jobs_failing', 'money_past_deadline', 'otp_refusals', 'payment_disagreements', 'provider_silent', 'success_rate_drop'],
       );
     });
 

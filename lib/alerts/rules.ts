@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '@/db/client';
-import { alertDeliveries, alerts, OTP_LIMIT_REFUSALS, type Alert, type AlertNumbers, type AlertSeverity, type AlertTransitionKind } from '@/db/schema';
+import { notMoneyBack, pastDeadlineSql } from '@/lib/queues/stuck';
+import { alertDeliveries, alerts, OTP_LIMIT_REFUSALS, STUCK_AT_BANK, type Alert, type AlertNumbers, type AlertSeverity, type AlertTransitionKind } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { logError } from '@/lib/log';
 import type { AlertConfig } from './config';
@@ -234,7 +235,8 @@ type DisagreementNumbers = { windowMinutes: number; mismatches: number; conflict
  * Payments the providers contradict: the status API disagreed with a notification (verification
  * 'mismatch', partial index transactions_mismatch_verified_at_idx), or a notification contradicted
  * a final status (a delivery whose effect was 'conflict', partial index
- * deliveries_conflict_received_at_idx), per provider in the last hour.
+ * deliveries_conflict_received_at_idx), per provider in the last hour. A payment whose case a person
+ * has resolved no longer counts (a later contradiction reopens the case, and counts again).
  */
 const paymentDisagreements = defineRule<DisagreementNumbers>({
   name: 'payment_disagreements',
@@ -248,10 +250,13 @@ const paymentDisagreements = defineRule<DisagreementNumbers>({
       db,
       sql`SELECT p.provider AS key,
                  (SELECT count(*)::int FROM transactions t
-                   WHERE t.verification = 'mismatch' AND t.verified_at > ${since} AND t.verified_at <= ${at} AND t.provider = p.provider) AS mismatches,
+                   WHERE t.verification = 'mismatch' AND t.verified_at > ${since} AND t.verified_at <= ${at} AND t.provider = p.provider
+                     AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.subject_type = 'payment' AND c.subject_id = t.id AND c.kind = 'provider_mismatch' AND c.state = 'resolved')) AS mismatches,
                  (SELECT count(*)::int FROM deliveries d
                    WHERE d.effect = 'conflict' AND d.received_at > ${since} AND d.received_at <= ${at}
-                     AND d.provider = p.provider AND d.outcome = 'accepted') AS conflicts
+                     AND d.provider = p.provider AND d.outcome = 'accepted'
+                     AND NOT EXISTS (SELECT 1 FROM transactions t JOIN cases c ON c.subject_type = 'payment' AND c.subject_id = t.id
+                                      WHERE t.transaction_id = d.transaction_id AND t.provider = d.provider AND c.kind = 'status_conflict' AND c.state = 'resolved')) AS conflicts
             FROM ${providers()}`,
     );
     return rows.map((r) => ({ key: r.key, windowMinutes: HOUR_MINUTES, mismatches: r.mismatches, conflicts: r.conflicts }));
@@ -260,6 +265,38 @@ const paymentDisagreements = defineRule<DisagreementNumbers>({
   summary: (n) =>
     `${plural(n.mismatches + n.conflicts, 'payment')} contradicted in the last hour: ${n.mismatches} where the provider's status API disagreed with a notification, ` +
     `${n.conflicts} where a notification contradicted a final status.`,
+});
+
+type PastDeadlineNumbers = { pastDeadline: number; oldestDays: number | null };
+
+/**
+ * Money stuck at the bank past its RBI deadline (lib/queues/stuck.ts, lib/queues/tat.ts): every such
+ * payment costs the merchant ₹100 a day to the customer. Per provider; partial index
+ * transactions_stuck_at_bank_idx. Fires at `stuckPastDeadline` payments (default 1).
+ */
+const moneyPastDeadline = defineRule<PastDeadlineNumbers>({
+  name: 'money_past_deadline',
+  severity: 'warning',
+  audience: 'money',
+  title: (key) => `${providerName(key)}: money stuck at the bank past the RBI deadline`,
+  async measure(db, { now }) {
+    const rows = await queryRows<{ key: string; past: number; oldest: Date | string | null }>(
+      db,
+      sql`SELECT p.provider AS key,
+                 (SELECT count(*)::int FROM transactions t WHERE ${STUCK_AT_BANK} AND t.provider = p.provider AND ${notMoneyBack} AND ${pastDeadlineSql(now)}) AS past,
+                 (SELECT min(t.txn_at) FROM transactions t WHERE ${STUCK_AT_BANK} AND t.provider = p.provider AND ${notMoneyBack} AND ${pastDeadlineSql(now)}) AS oldest
+            FROM ${providers()}`,
+    );
+    return rows.map((r) => ({
+      key: r.key,
+      pastDeadline: r.past,
+      oldestDays: r.oldest === null ? null : Math.floor((now.getTime() - new Date(r.oldest).getTime()) / 86_400_000),
+    }));
+  },
+  level: (n, config) => (n.pastDeadline >= config.stuckPastDeadline ? 'firing' : 'ok'),
+  summary: (n) =>
+    `${plural(n.pastDeadline, 'payment')} with the customer's money stuck at the bank past the RBI turnaround (T+5 days, then ₹100 a day to the customer)` +
+    (n.oldestDays === null ? '.' : `; the oldest began ${n.oldestDays} days ago.`),
 });
 
 type SuccessRateNumbers = {
@@ -432,7 +469,7 @@ const jobsFailing = defineRule<JobNumbers>({
 });
 
 /** Every rule, in the order the page lists them. */
-export const ALERT_RULES: readonly AlertRule[] = [providerSilent, deliveriesRefused, successRateDrop, paymentDisagreements, jobsFailing, otpRefusals];
+export const ALERT_RULES: readonly AlertRule[] = [providerSilent, deliveriesRefused, successRateDrop, paymentDisagreements, moneyPastDeadline, jobsFailing, otpRefusals];
 
 export function findRule(name: string, rules: readonly AlertRule[] = ALERT_RULES): AlertRule | undefined {
   return rules.find((r) => r.name === name);

@@ -82,7 +82,7 @@ export async function addOtpAttempts(db: Db, o: { outcome: OtpOutcome; count: nu
 
 /** Empties every table the rules read and the alert tables (the audit log is insert-only and stays). */
 export async function clearAlertData(db: Db): Promise<void> {
-  await db.execute(sql`TRUNCATE alert_deliveries, alerts, otp_attempts, otp_budgets, deliveries, payment_events, transactions RESTART IDENTITY CASCADE`);
+  await db.execute(sql`TRUNCATE alert_deliveries, alerts, otp_attempts, otp_budgets, deliveries, payment_events, transactions, case_events, cases, work_claims RESTART IDENTITY CASCADE`);
 }
 
 /**

@@ -38,6 +38,16 @@ export function parseAuditSearch(params: PageParams): { search: AuditSearch; inv
 
 export type AuditListRow = AuditRow & { actorEmail: string | null };
 
+/**
+ * Who reads the log decides (the caller, by `audit.read_security`): a failed sign-in's target is
+ * whatever was typed as the email, at times a password, so those rows are for admins only.
+ */
+export interface AuditAudience {
+  securityRows: boolean;
+}
+
+const notSecurityRow = sql`NOT (${auditLog.action} = 'auth.sign_in' AND ${auditLog.outcome} <> 'ok')`;
+
 export interface AuditPage {
   rows: AuditListRow[];
   /** The id to pass as `cursor` for the next page; null on the last page. */
@@ -45,9 +55,10 @@ export interface AuditPage {
 }
 
 /** Newest first, keyset-paginated on id. */
-export async function searchAudit(db: DbOrTx, search: AuditSearch & { limit?: number }): Promise<AuditPage> {
+export async function searchAudit(db: DbOrTx, search: AuditSearch & AuditAudience & { limit?: number }): Promise<AuditPage> {
   const limit = search.limit ?? AUDIT_PAGE_SIZE;
   const where: (SQL | undefined)[] = [];
+  if (!search.securityRows) where.push(notSecurityRow);
   if (search.action) where.push(eq(auditLog.action, search.action));
   if (search.outcome) where.push(eq(auditLog.outcome, search.outcome));
   if (search.actor) {
@@ -77,10 +88,11 @@ export async function searchAudit(db: DbOrTx, search: AuditSearch & { limit?: nu
 }
 
 /** The actions and outcomes the log holds, for the filter's choices. */
-export async function listAuditFacets(db: DbOrTx): Promise<{ actions: string[]; outcomes: string[] }> {
+export async function listAuditFacets(db: DbOrTx, audience: AuditAudience): Promise<{ actions: string[]; outcomes: string[] }> {
+  const visible = audience.securityRows ? undefined : notSecurityRow;
   const [actions, outcomes] = await Promise.all([
-    db.selectDistinct({ v: auditLog.action }).from(auditLog).orderBy(asc(auditLog.action)),
-    db.selectDistinct({ v: auditLog.outcome }).from(auditLog).orderBy(asc(auditLog.outcome)),
+    db.selectDistinct({ v: auditLog.action }).from(auditLog).where(visible).orderBy(asc(auditLog.action)),
+    db.selectDistinct({ v: auditLog.outcome }).from(auditLog).where(visible).orderBy(asc(auditLog.outcome)),
   ]);
   return { actions: actions.map((r) => r.v), outcomes: outcomes.map((r) => r.v) };
 }

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { defineQueue } from '@/lib/jobs/queue';
+import { defineScheduledTask } from '@/lib/jobs/queue';
 import { pruneSessions } from './sessions';
 import { reportThrottled } from './throttle';
 
@@ -7,17 +6,11 @@ import { reportThrottled } from './throttle';
  * Every minute: writes the audit summary of sign-in attempts refused while a key was locked
  * (one row per key and lock, with the count), and removes sessions that ended over a day ago.
  */
-export const authHousekeepingQueue = defineQueue({
+export const authHousekeepingQueue = defineScheduledTask({
   name: 'auth-housekeeping',
   title: 'Summarise refused sign-ins; remove ended sessions',
-  data: z.object({}),
-  policy: 'singleton',
-  retryLimit: 2,
-  retryDelay: 10,
-  expireInSeconds: 120,
   cron: '* * * * *',
-  concurrency: 1,
-  async run(_data, { db }) {
+  async run({ db }) {
     let summarised = 0;
     for (let batch = 0; batch < 20; batch++) {
       const n = await reportThrottled(db);

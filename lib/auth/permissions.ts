@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'otp.resend': ['support', 'admin'],
   'deliveries.read': ['admin'],
   'audit.read': ['finance', 'admin'],
+  // Failed sign-ins in the audit log: their target is whatever was typed as the email (at times a password).
+  'audit.read_security': ['admin'],
   'users.manage': ['admin'],
   // Background jobs on /operations: retry or cancel (audited).
   'operations.manage': ['admin'],
@@ -23,6 +25,16 @@ export const PERMISSIONS = {
   'views.save': ['finance', 'support', 'admin'],
   'views.share': ['finance', 'support', 'admin'],
   'views.manage': ['admin'],
+  // Work queues (issue 10). Waiting for OTP is support's (they resend); money stuck at the bank is
+  // for support (the customer asks) and finance (the money); cases are for everyone who reads payments.
+  'queues.waiting_otp': ['support', 'admin'],
+  'queues.stuck': ['support', 'finance', 'admin'],
+  'cases.read': ['finance', 'support', 'admin'],
+  // Take, hand over or note a case of any kind; resolving depends on its kind (lib/cases/kinds.ts).
+  'cases.work': ['finance', 'support', 'admin'],
+  'cases.resolve_money': ['finance', 'admin'],
+  'cases.resolve_status': ['support', 'admin'],
+  'cases.resolve_security': ['admin'],
   // Settlements: finance reads payouts and exceptions, starts a sync, resolves exceptions (audited);
   // CSVs of payouts and exceptions are exports (a fresh second factor). The contracted MDR table is
   // edited by admins only (audited); finance reads it.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@/db/client';
@@ -20,7 +21,7 @@ describe.each(await testDatabaseKinds())('second factor on $kind', ({ create }) 
   });
 
   async function enrolling(role: 'admin' | 'support' = 'admin') {
-    const user = await insertUser(t.handle.db, { email: `f${++n}-${Date.now()}@payops.test`, role, password: 'a long enough password' });
+    const user = await insertUser(t.handle.db, { email: `f${++n}.${randomBytes(4).toString('hex')}@payops.test`, role, password: 'a long enough password' });
     const sessionId = await createSession(t.handle.db, { userId: user.id, ip: '198.51.100.4', userAgent: 'test' });
     const secret = (await beginEnrolment(t.handle.db, user))!;
     const fresh = async () => (await getUserById(t.handle.db, user.id))!;
@@ -73,5 +74,14 @@ describe.each(await testDatabaseKinds())('second factor on $kind', ({ create }) 
     const wrong = String((Number(totpCode(e.secret)) + 1) % 1_000_000).padStart(6, '0');
     for (let i = 0; i < LIMITS.email; i++) expect((await verifySecondFactor(t.handle.db, who, wrong, 'sign_in')).ok).toBe(false);
     expect(await verifySecondFactor(t.handle.db, { ...who, user: (await e.fresh()) as User }, totpCode(e.secret), 'sign_in')).toEqual({ ok: false, reason: 'throttled' });
+  });
+
+  it('takes any typed code without throwing: garbage is a wrong code', async () => {
+    const e = await enrolling('support');
+    await confirmEnrolment(t.handle.db, await e.who(), totpCode(e.secret, totpStep() - 1));
+    const who = await e.who();
+    for (const code of ['', ' ', '\u0000', 'x'.repeat(10_000), "' OR 1=1 --", '１２３４５６', '12345\u0000', 'abcde-fghij-', '-----', '4111 1111 1111 1111']) {
+      expect((await verifySecondFactor(t.handle.db, who, code.slice(0, 64), 'step_up')).ok).toBe(false);
+    }
   });
 });

@@ -106,6 +106,15 @@ export function setActive(db: DbOrTx, actor: Actor, input: { userId: number; act
   });
 }
 
+/** The user a reset is for, when it is someone else; a refusal (audited for oneself) otherwise. */
+async function someoneElse(tx: Tx, actor: Actor, userId: number, audit: Audit, ownMessage: string): Promise<User | AdminRefusal> {
+  const target = await getUserById(tx, userId);
+  if (!target) return NO_SUCH_USER;
+  if (target.id !== actor.id) return target;
+  await audit('refused', target.email, { userId: target.id, reason: 'own_account' });
+  return refusal('conflict', ownMessage);
+}
+
 /**
  * Resets a user's password to a generated one, handed back once: it works for one sign-in, which
  * must choose a new password. Every session of the user ends. An admin resets their own password
@@ -113,12 +122,8 @@ export function setActive(db: DbOrTx, actor: Actor, input: { userId: number; act
  */
 export function resetPassword(db: DbOrTx, actor: Actor, input: { userId: number }): Promise<AdminResult<{ user: User; generatedPassword: string }>> {
   return manage(db, actor, 'users.password_reset', async (tx, audit) => {
-    const target = await getUserById(tx, input.userId);
-    if (!target) return NO_SUCH_USER;
-    if (target.id === actor.id) {
-      await audit('refused', target.email, { userId: target.id, reason: 'own_account' });
-      return refusal('conflict', 'Change your own password on your account page.');
-    }
+    const target = await someoneElse(tx, actor, input.userId, audit, 'Change your own password on your account page.');
+    if ('ok' in target) return target;
     const generatedPassword = generatePassword();
     await setPassword(tx, target.id, generatedPassword, { mustChange: true });
     const sessionsEnded = await revokeUserSessions(tx, target.id, 'password_reset');
@@ -130,12 +135,8 @@ export function resetPassword(db: DbOrTx, actor: Actor, input: { userId: number 
 /** Removes another user's second factor (a lost phone): their sessions end, and they enrol again at sign-in. */
 export function resetSecondFactor(db: DbOrTx, actor: Actor, input: { userId: number }): Promise<AdminResult<{ user: User; changed: boolean }>> {
   return manage(db, actor, 'users.two_factor_reset', async (tx, audit) => {
-    const target = await getUserById(tx, input.userId);
-    if (!target) return NO_SUCH_USER;
-    if (target.id === actor.id) {
-      await audit('refused', target.email, { userId: target.id, reason: 'own_account' });
-      return refusal('conflict', 'Another admin must reset your own second factor.');
-    }
+    const target = await someoneElse(tx, actor, input.userId, audit, 'Another admin must reset your own second factor.');
+    if ('ok' in target) return target;
     if (!target.totpEnabledAt && !target.totpSecretEnc) return { ok: true, user: target, changed: false };
     const sessionsEnded = await removeSecondFactor(tx, target.id, 'two_factor_reset');
     await audit('ok', target.email, { userId: target.id, sessionsEnded });

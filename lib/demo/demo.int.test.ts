@@ -58,6 +58,11 @@ describe('the embedded demo and its simulator', () => {
     expect(mismatches.n).toBe(0);
   });
 
+  it('has a status conflict as an open case, for finance to resolve (issue 10)', async () => {
+    const [c] = await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM cases WHERE kind = 'status_conflict' AND state = 'open'`);
+    expect(c.n).toBeGreaterThanOrEqual(1);
+  });
+
   it('learns the pending Juspay payment of a later start, also by its txn_uuid (the id its OTP calls use)', async () => {
     await seedDemo(t.handle, dir, 40); // a restart: users exist, only a fresh pending Juspay payment is added
     const [fresh] = await rows<{ id: number; transaction_id: string; unique_transaction_id: string }>(

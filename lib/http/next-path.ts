@@ -20,7 +20,8 @@ const UNSAFE = /[\p{Cc}\\]|(?! )\s/u;
 // Pages that make no sense to return to: the sign-in page itself (a loop) and the JSON API.
 const NOT_A_DESTINATION = /^\/(?:login|api)(?:\/|$)/;
 
-export function safeNextPath(next: unknown, fallback = '/payments'): string {
+// The fallback is `/`, which sends each role to its own home page (lib/queues/home.ts homeFor).
+export function safeNextPath(next: unknown, fallback = '/'): string {
   if (typeof next !== 'string' || next.length > 2000) return fallback;
   if (!next.startsWith('/') || next.startsWith('//') || UNSAFE.test(next)) return fallback;
   const url = new URL(next, BASE);

@@ -4,6 +4,8 @@ import pg from 'pg';
 import type { Db, DbHandle } from '@/db/client';
 import type { QueueDef } from './queue';
 
+export const BOSS_SCHEMA = 'pgboss';
+
 /**
  * pg-boss on PayOps' own database: no other server, and every instance shares the queues
  * (a job is taken by exactly one worker: `FOR UPDATE SKIP LOCKED`).
@@ -16,7 +18,7 @@ import type { QueueDef } from './queue';
 export function createBoss(handle: Pick<DbHandle, 'db' | 'kind'>, options: { supervise: boolean; schedule: boolean }): PgBoss {
   return new PgBoss({
     db: bossDb(handle.db),
-    schema: 'pgboss',
+    schema: BOSS_SCHEMA,
     supervise: options.supervise,
     schedule: options.schedule,
     migrate: true,
@@ -30,18 +32,11 @@ export function createBoss(handle: Pick<DbHandle, 'db' | 'kind'>, options: { sup
 }
 
 type SqlResult = { rows: unknown[] };
+type ExecuteSql = (text: string, values?: unknown[]) => Promise<SqlResult>;
 
-function bossDb(db: Db): { executeSql(text: string, values?: unknown[]): Promise<SqlResult> } {
+function bossDb(db: Db): { executeSql: ExecuteSql } {
   const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
-  if (client instanceof pg.Pool) {
-    return {
-      async executeSql(text, values) {
-        const result = (await client.query(text, values)) as unknown as pg.QueryResult | pg.QueryResult[];
-        // A multi-statement command (pg-boss's `BEGIN; …; COMMIT`) answers one result per statement.
-        return Array.isArray(result) ? { rows: result.flatMap((r) => r.rows ?? []) } : result;
-      },
-    };
-  }
+  if (client instanceof pg.Pool) return { executeSql: executeSqlOn(client) };
   const pglite = client as PGlite;
   return {
     async executeSql(text, values) {
@@ -50,6 +45,25 @@ function bossDb(db: Db): { executeSql(text: string, values?: unknown[]): Promise
       return { rows: results.flatMap((r) => r.rows) };
     },
   };
+}
+
+function executeSqlOn(client: pg.Pool | pg.Client): ExecuteSql {
+  return async (text, values) => {
+    const result = (await client.query(text, values)) as unknown as pg.QueryResult | pg.QueryResult[];
+    // A multi-statement command (pg-boss's `BEGIN; …; COMMIT`) answers one result per statement.
+    return Array.isArray(result) ? { rows: result.flatMap((r) => r.rows ?? []) } : result;
+  };
+}
+
+/**
+ * Creates or upgrades pg-boss's schema on `client`: at migration, as the owner, so the application's
+ * role (which may not create schemas) finds it installed when it starts pg-boss (db/roles.ts).
+ */
+export async function installBossSchema(client: pg.Client): Promise<string> {
+  const boss = new PgBoss({ db: { executeSql: executeSqlOn(client) }, schema: BOSS_SCHEMA, migrate: true, supervise: false, schedule: false });
+  await boss.start();
+  await boss.stop({ graceful: false, close: false, wait: true });
+  return BOSS_SCHEMA;
 }
 
 // Next bundles instrumentation and each route separately: one boss per process, on globalThis.

@@ -1,5 +1,5 @@
 import type PgBoss from 'pg-boss';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Db } from '@/db/client';
 import type { Providers } from '@/lib/providers/types';
 
@@ -40,4 +40,38 @@ export interface QueueDef<T extends object = object> {
 
 export function defineQueue<T extends object>(def: QueueDef<T>): QueueDef<T> {
   return def;
+}
+
+/** What a scheduled task declares; the rest is the same for all of them. */
+export interface ScheduledTask {
+  name: string;
+  title: string;
+  /** Cron (UTC). */
+  cron: string;
+  /** Defaults: 2 retries, 10 s apart (doubling), expired after 120 s. */
+  retryLimit?: number;
+  retryDelay?: number;
+  expireInSeconds?: number;
+  run(ctx: JobContext): Promise<object | void>;
+}
+
+const noData = z.object({});
+
+/**
+ * A task that runs on a schedule and carries no data: one job at a time across every instance
+ * (singleton), one worker per instance. Its run must be idempotent, as every job's.
+ */
+export function defineScheduledTask(task: ScheduledTask): QueueDef<Record<string, never>> {
+  return defineQueue({
+    name: task.name,
+    title: task.title,
+    data: noData as unknown as z.ZodType<Record<string, never>>,
+    policy: 'singleton',
+    retryLimit: task.retryLimit ?? 2,
+    retryDelay: task.retryDelay ?? 10,
+    expireInSeconds: task.expireInSeconds ?? 120,
+    cron: task.cron,
+    concurrency: 1,
+    run: (_data, ctx) => task.run(ctx),
+  });
 }

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { defineQueue } from '@/lib/jobs/queue';
+import { defineScheduledTask } from '@/lib/jobs/queue';
 import { closeStaleAttempts } from './ledger';
 
 /**
@@ -7,17 +6,11 @@ import { closeStaleAttempts } from './ledger';
  * `outcome_unknown`. Idempotent SQL, in batches so one run after a long outage never holds a
  * huge transaction; the next look at the payment closes what is left too.
  */
-export const otpSweepQueue = defineQueue({
+export const otpSweepQueue = defineScheduledTask({
   name: 'otp-close-stale',
   title: 'Close OTP attempts left without an outcome',
-  data: z.object({}),
-  policy: 'singleton',
-  retryLimit: 2,
-  retryDelay: 10,
-  expireInSeconds: 120,
   cron: '* * * * *',
-  concurrency: 1,
-  async run(_data, { db }) {
+  async run({ db }) {
     let closed = 0;
     for (let batch = 0; batch < 20; batch++) {
       const rows = await closeStaleAttempts(db, { limit: 500 });

@@ -11,6 +11,8 @@ export type TransactionQuery = TransactionSearch & {
    * personal data the read API never shows, so the API must not be able to probe it either.
    */
   matchNames?: boolean;
+  /** The signed-in person, for `review: 'mine'` (cases assigned to them); absent, "mine" matches nothing. */
+  reviewerId?: number;
   /** Only payments recorded after this transactions.id (live pages: "N new payments"). Never from a URL. */
   afterId?: number;
 };
@@ -61,8 +63,22 @@ function searchFilters(search: TransactionQuery): SQL | undefined {
   if (search.maxAmount) where.push(lte(transactions.finalAmount, search.maxAmount));
   // Written exactly as the predicate of transactions_flagged_txn_at_idx, so the planner can use it.
   if (search.flagged) where.push(sql`cardinality(${transactions.flags}) > 0`);
+  if (search.review) where.push(reviewFilter(search.review, search.reviewerId));
   if (search.afterId !== undefined) where.push(gt(transactions.id, search.afterId));
   return and(...where);
+}
+
+/**
+ * Payments by the state of their cases. Only flagged payments have cases, so each starts with the
+ * flagged partial index's predicate and probes cases_subject_kind_uq per row.
+ */
+function reviewFilter(review: 'open' | 'resolved' | 'mine', reviewerId: number | undefined): SQL {
+  const flagged = sql`cardinality(${transactions.flags}) > 0`;
+  const anyCase = (cond: SQL) => sql`EXISTS (SELECT 1 FROM cases c WHERE c.subject_type = 'payment' AND c.subject_id = ${transactions.id} AND ${cond})`;
+  if (review === 'open') return sql`${flagged} AND ${anyCase(sql`c.state <> 'resolved'`)}`;
+  if (review === 'resolved') return sql`${flagged} AND ${anyCase(sql`c.state = 'resolved'`)} AND NOT ${anyCase(sql`c.state <> 'resolved'`)}`;
+  if (reviewerId === undefined) return sql`false`;
+  return sql`${flagged} AND ${anyCase(sql`c.state = 'assigned' AND c.assignee_id = ${reviewerId}`)}`;
 }
 
 // The amount order's key, written exactly as transactions_amount_sort_idx: payments without a

@@ -138,6 +138,8 @@ export const transactionSearchSchema = z.object({
   minAmount: amount.optional(),
   maxAmount: amount.optional(),
   flagged: flag.optional(),
+  // Cases (issue 10): open (some flag still needs a person), resolved (every case resolved), mine.
+  review: z.enum(['open', 'resolved', 'mine'], 'must be open, resolved or mine').optional(),
   sort: z.enum(SORTS, `must be one of ${SORTS.join(', ')}`).optional(),
   cursor: cursorSchema.optional(),
   limit: z.coerce
@@ -208,6 +210,7 @@ const LABELS: Record<SearchField, string> = {
   minAmount: 'minimum amount',
   maxAmount: 'maximum amount',
   flagged: '“only flagged” value',
+  review: 'review state',
   sort: 'order',
   cursor: 'page position',
   limit: 'page size',

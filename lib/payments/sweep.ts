@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { queryRows, type DbOrTx } from '@/db/client';
 import { env } from '@/lib/env';
 import { sendJob } from '@/lib/jobs/boss';
-import { defineQueue } from '@/lib/jobs/queue';
+import { defineScheduledTask } from '@/lib/jobs/queue';
 import { providersConfig } from '@/lib/providers';
 import { isConfigured } from '@/lib/providers/config';
 import { verifyQueue } from './verify-job';
@@ -55,17 +54,13 @@ function sweepableProviders(): string[] {
  * flags `notify_missing` / `stuck` (lib/payments/verify.ts); the status still moves only through
  * notifications.
  */
-export const sweepQueue = defineQueue({
+export const sweepQueue = defineScheduledTask({
   name: 'payments-sweep',
   title: 'Find payments to check with their provider',
-  data: z.object({}),
-  policy: 'singleton',
-  retryLimit: 2,
+  cron: '* * * * *',
   retryDelay: 20,
   expireInSeconds: 300,
-  cron: '* * * * *',
-  concurrency: 1,
-  run: (_data, { db }) => sweep(db, { providers: sweepableProviders(), limits: sweepLimits() }),
+  run: ({ db }) => sweep(db, { providers: sweepableProviders(), limits: sweepLimits() }),
 });
 
 /** One sweep: queues a check for each candidate of each provider; returns how many were queued. */

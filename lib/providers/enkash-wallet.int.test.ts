@@ -14,7 +14,8 @@ let n = 0;
 const card = () => ({ cardAccountId: `CAC${++n}`, enKashCardId: `EKC${Date.now()}${n}` });
 
 beforeAll(async () => {
-  ({ sandbox, providers: fresh } = await startSandboxWithProviders({ timeoutMs: 400 }));
+  // 2 s: a busy machine can keep the in-process simulator from answering within a shorter deadline.
+  ({ sandbox, providers: fresh } = await startSandboxWithProviders({ timeoutMs: 2000 }));
   wallet = fresh().enkashWallet;
 });
 afterEach(() => {

@@ -16,7 +16,8 @@ let n = 0;
 const txnId = () => `EKTEST${Date.now()}${++n}`;
 
 beforeAll(async () => {
-  ({ sandbox, providers: fresh } = await startSandboxWithProviders({ timeoutMs: 400 }));
+  // 2 s: a busy machine can keep the in-process simulator from answering within a shorter deadline.
+  ({ sandbox, providers: fresh } = await startSandboxWithProviders({ timeoutMs: 2000 }));
   enkash = fresh().enkash;
 });
 afterEach(() => {
@@ -123,7 +124,7 @@ describe('Enkash PG client against the simulator', () => {
   });
 
   it('a slow reply past the deadline is a timeout; within it, an answer', async () => {
-    sandbox.control.setFault('enkash.resend', { delayMs: 600, times: 1 });
+    sandbox.control.setFault('enkash.resend', { delayMs: 2600, times: 1 });
     expect((await errors.caught(enkash.resendOtp(txnId()))).code).toBe('provider_timeout');
     sandbox.control.setFault('enkash.resend', { delayMs: 50, times: 1 });
     await expect(enkash.resendOtp(txnId())).resolves.toMatchObject({ provider: 'enkash' });

@@ -1,8 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import { queryRows, type Db } from '@/db/client';
 import { env } from '@/lib/env';
-import { defineQueue } from '@/lib/jobs/queue';
+import { defineScheduledTask } from '@/lib/jobs/queue';
 import { pruneLiveEvents } from '@/lib/live/events';
 
 const BATCH = 5000;
@@ -59,17 +58,13 @@ export async function pruneExpired(db: Db, params: { days: number; now?: Date; b
 }
 
 /** Hourly. Finished jobs are pruned by pg-boss itself (archived after an hour, deleted after 7 days). */
-export const retentionQueue = defineQueue({
+export const retentionQueue = defineScheduledTask({
   name: 'retention-prune',
   title: 'Remove personal data past its retention period',
-  data: z.object({}),
-  policy: 'singleton',
-  retryLimit: 2,
+  cron: '17 * * * *',
   retryDelay: 60,
   expireInSeconds: 600,
-  cron: '17 * * * *',
-  concurrency: 1,
-  async run(_data, { db }) {
+  async run({ db }) {
     const report = await pruneExpired(db, { days: env().RETENTION_DAYS });
     if (report.deliveryBodies || report.eventPayloads || report.otpRateWindows || report.liveEvents) {
       console.log(

@@ -69,7 +69,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
       <Notices notices={notices} />
       <NewPayments after={live.paymentId} liveFrom={live.eventId} filters={searchHref('', kept, { cursor: null }).replace(/^\?/, '')} onFirstPage={!search.cursor} />
       <Suspense key={searchHref('', kept)} fallback={<ResultsSkeleton />}>
-        <PaymentResults query={{ ...search, matchNames: true }} kept={kept} />
+        <PaymentResults query={{ ...search, matchNames: true, reviewerId: user.id }} kept={kept} />
       </Suspense>
     </div>
   );

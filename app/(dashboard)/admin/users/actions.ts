@@ -71,24 +71,29 @@ export async function setActiveAction(_prev: UserFormState, form: FormData): Pro
   return { ok: true, message: result.user.active ? 'Enabled.' : 'Disabled; their sessions have ended.' };
 }
 
-export async function resetPasswordAction(_prev: UserFormState, form: FormData): Promise<UserFormState> {
+/** A change to another user's access named only by their id: the actor, the id, the change, its answer. */
+async function userIdAction(form: FormData, change: (who: Actor, input: { userId: number }) => Promise<UserFormState>): Promise<UserFormState> {
   const who = await actor();
   if (!isActor(who)) return who;
   const input = userIdFormSchema.safeParse({ userId: form.get('userId') });
   if (!input.success) return invalid(input.error);
-  const result = await resetPassword(await getDb(), who, input.data);
-  if (!result.ok) return { ok: false, message: result.message };
-  revalidatePath('/admin/users');
-  return { ok: true, message: 'Password reset; their sessions have ended. Give them this password — it works once, then they choose their own:', password: result.generatedPassword };
+  const answer = await change(who, input.data);
+  if (answer.ok) revalidatePath('/admin/users');
+  return answer;
+}
+
+export async function resetPasswordAction(_prev: UserFormState, form: FormData): Promise<UserFormState> {
+  return userIdAction(form, async (who, input) => {
+    const result = await resetPassword(await getDb(), who, input);
+    if (!result.ok) return { ok: false, message: result.message };
+    return { ok: true, message: 'Password reset; their sessions have ended. Give them this password — it works once, then they choose their own:', password: result.generatedPassword };
+  });
 }
 
 export async function resetTwoFactorAction(_prev: UserFormState, form: FormData): Promise<UserFormState> {
-  const who = await actor();
-  if (!isActor(who)) return who;
-  const input = userIdFormSchema.safeParse({ userId: form.get('userId') });
-  if (!input.success) return invalid(input.error);
-  const result = await resetSecondFactor(await getDb(), who, input.data);
-  if (!result.ok) return { ok: false, message: result.message };
-  revalidatePath('/admin/users');
-  return { ok: true, message: result.changed ? 'Second factor removed; their sessions have ended. They set up a new one at their next sign-in.' : 'They have no second factor.' };
+  return userIdAction(form, async (who, input) => {
+    const result = await resetSecondFactor(await getDb(), who, input);
+    if (!result.ok) return { ok: false, message: result.message };
+    return { ok: true, message: result.changed ? 'Second factor removed; their sessions have ended. They set up a new one at their next sign-in.' : 'They have no second factor.' };
+  });
 }

@@ -16,8 +16,8 @@ function outcomeFamily(outcome: string): string {
   return /^(failed|forbidden|throttled|refused|provider_|rate_limited)/.test(outcome) ? 'failed' : 'open';
 }
 
-export async function AuditTable({ search, role }: { search: AuditSearch; role: Role }) {
-  const { rows, nextCursor } = await searchAudit(await getDb(), search);
+export async function AuditTable({ search, role, securityRows }: { search: AuditSearch; role: Role; securityRows: boolean }) {
+  const { rows, nextCursor } = await searchAudit(await getDb(), { ...search, securityRows });
   if (rows.length === 0) return <p className="rounded-lg border border-slate-200 bg-white px-4 py-8 text-center text-sm text-slate-600">No audit rows match.</p>;
   const { cursor, ...filters } = search;
   return (

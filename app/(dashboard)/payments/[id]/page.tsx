@@ -21,6 +21,10 @@ import { FlagList } from '../_components/flags';
 import { RawPayloads } from '../_components/raw-payloads';
 import { Field, Fields, Section } from '../_components/section';
 import { TimelineSection } from '../_components/timeline';
+import { casesForPayment } from '@/lib/cases/queries';
+import { otpLimits, waitingForOtp } from '@/lib/otp/policy';
+import { CasesSection } from './_components/cases';
+import { ClaimKeeper } from './_components/claim-keeper';
 import { OtpConsole } from './_components/otp-console';
 import { SettlementLine } from './_components/settlement';
 import { Verification } from './_components/verification';
@@ -52,6 +56,9 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   if (!detail) notFound();
   const t = detail.transaction;
   const timeline = buildTimeline(detail.deliveries);
+  const cases = can(user.role, 'cases.read') ? await casesForPayment(await getDb(), t.id) : [];
+  // Someone who can resend, on a payment waiting for an OTP: the payment is theirs while the page is open.
+  const claim = can(user.role, 'otp.resend') && waitingForOtp(t, new Date(), otpLimits()).waiting;
   const name = displayName(t.cardholderName);
 
   return (
@@ -152,12 +159,14 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           </Fields>
         </Section>
         <Section title="Flags" className="scroll-mt-4 lg:col-span-2" id="flags">
-          <FlagList flags={t.flags} />
+          <FlagList flags={t.flags} cases={Object.fromEntries(cases.map((c) => [c.kind, c.state]))} />
         </Section>
       </div>
 
       {can(user.role, 'settlements.read') && <SettlementLine t={t} />}
+      <CasesSection cases={cases} user={user} />
       <Verification t={t} />
+      {claim && <ClaimKeeper paymentId={t.id} />}
       <OtpConsole t={t} role={user.role} />
 
       <TimelineSection timeline={timeline} provider={t.provider} />

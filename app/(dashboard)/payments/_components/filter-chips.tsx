@@ -33,6 +33,7 @@ export function FilterChips({ kept }: { kept: Kept }) {
     if (kept.maxAmount) chips.push({ label: `Amount ≤ ${rupees(kept.maxAmount)}`, remove: { maxAmount: null } });
   }
   if (kept.flagged === '1' || kept.flagged === 'true' || kept.flagged === 'on') chips.push({ label: 'Only flagged', remove: { flagged: null } });
+  if (kept.review) chips.push({ label: { open: 'Needs review', mine: 'Assigned to me', resolved: 'Review resolved' }[kept.review] ?? kept.review, remove: { review: null } });
   if (kept.sort && SORT_LABEL[kept.sort]) chips.push({ label: `Order: ${SORT_LABEL[kept.sort]}`, remove: { sort: null } });
   if (chips.length === 0) return null;
   return (

@@ -7,7 +7,7 @@ import { BUTTON, INPUT, LABEL } from '@/app/_components/ui';
 import { liftQuery, normalizeAmount } from '@/lib/payments/query-language';
 
 /** The filters the bar edits: the search's URL parameters (cursor and limit excluded). */
-const FIELDS = ['q', 'status', 'paymentMode', 'provider', 'from', 'to', 'minAmount', 'maxAmount', 'flagged', 'sort'] as const;
+const FIELDS = ['q', 'status', 'paymentMode', 'provider', 'from', 'to', 'minAmount', 'maxAmount', 'flagged', 'review', 'sort'] as const;
 type Field = (typeof FIELDS)[number];
 export type FilterValues = Partial<Record<Field, string>>;
 
@@ -144,6 +144,17 @@ export function PaymentFilters({
           any="Any provider"
           value={form.provider ?? ''}
           onValueChange={(v) => apply({ provider: v })}
+        />
+        <Select
+          label="Review"
+          options={[
+            { value: 'open', label: 'Needs review' },
+            { value: 'mine', label: 'Assigned to me' },
+            { value: 'resolved', label: 'Resolved' },
+          ]}
+          any="Any"
+          value={form.review ?? ''}
+          onValueChange={(v) => apply({ review: v })}
         />
         <label className={LABEL}>
           Amount from (₹)

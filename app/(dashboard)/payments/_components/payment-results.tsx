@@ -9,6 +9,7 @@ import type { Transaction } from '@/db/schema';
 import { displayName, providerLabel } from '@/lib/payments/labels';
 import { countTransactions, searchTransactions, type TransactionQuery } from '@/lib/payments/queries';
 import { classifyQuery, searchHref, type SearchField, type Sort } from '@/lib/payments/search-params';
+import { caseStatesFor } from '@/lib/cases/queries';
 import { FlagBadges } from './flags';
 
 type Kept = Partial<Record<SearchField, string>>;
@@ -17,6 +18,7 @@ const n = (v: number) => v.toLocaleString('en-IN');
 /** One page of the search. The caller (the page) has already checked 'payments.read'. */
 export async function PaymentResults({ query, kept }: { query: TransactionQuery; kept: Kept }) {
   const page = await searchTransactions(await getDb(), query);
+  const caseStates = await caseStatesFor(await getDb(), page.rows.filter((t) => t.flags.length > 0).map((t) => t.id));
   const pager = <Pager kept={kept} next={page.nextCursor} prev={page.prevCursor} atFirst={!query.cursor} />;
   const sort: Sort = query.sort ?? 'newest';
   return (
@@ -64,7 +66,7 @@ export async function PaymentResults({ query, kept }: { query: TransactionQuery;
             </thead>
             <tbody className="divide-y divide-slate-100">
               {page.rows.map((t) => (
-                <PaymentRow key={t.id} t={t} />
+                <PaymentRow key={t.id} t={t} cases={caseStates.get(t.id)} />
               ))}
             </tbody>
           </table>
@@ -79,7 +81,7 @@ export async function PaymentResults({ query, kept }: { query: TransactionQuery;
  * One payment: a table row from 1024 px, a two-column card below (id and amount, time and status,
  * customer and method, flags), so a phone shows what matters without scrolling sideways.
  */
-function PaymentRow({ t }: { t: Transaction }) {
+function PaymentRow({ t, cases }: { t: Transaction; cases?: Record<string, string> }) {
   const name = displayName(t.cardholderName);
   const secondary = [t.orderId && `order ${t.orderId}`, t.provider !== 'enkash' && providerLabel(t.provider)].filter(Boolean).join(' · ');
   // Layout (table, or a card below 1024 px) is `.payments-table` in app/globals.css.
@@ -116,7 +118,7 @@ function PaymentRow({ t }: { t: Transaction }) {
         <StatusBadge status={t.status} family={t.statusFamily} />
       </td>
       <td>
-        <FlagBadges flags={t.flags} />
+        <FlagBadges flags={t.flags} cases={cases} />
       </td>
     </tr>
   );

@@ -53,7 +53,7 @@ export async function OtpConsole({ t, role }: { t: Transaction; role: Role }) {
   };
 
   return (
-    <Section title="OTP">
+    <Section title="OTP" id="otp" className="scroll-mt-4">
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="space-y-1 text-sm">
           <p data-testid="otp-budget">
