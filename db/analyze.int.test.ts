@@ -58,12 +58,13 @@ describe.each(await testDatabaseKinds())('planner statistics on $kind', ({ kind,
 
     await seedPayments(t.handle.db, { payments: 400 });
     await vi.waitFor(
-      async () => expect((await staleTables(q)).map((s) => s.table)).toEqual(['payment_events', 'transactions']),
+      // finance_daily too: the rollup triggers wrote a row per day, status and mode of the 400.
+      async () => expect((await staleTables(q)).map((s) => s.table)).toEqual(['finance_daily', 'payment_events', 'transactions']),
       // A backend reports its counters when idle, at most every 10 s (PGSTAT_IDLE_INTERVAL).
       { timeout: 25_000, interval: 250 },
     );
     const run = await analyzeStale(q);
-    expect(run.analysed.map((s) => s.table)).toEqual(['payment_events', 'transactions']);
+    expect(run.analysed.map((s) => s.table)).toEqual(['finance_daily', 'payment_events', 'transactions']);
     const { rows } = await q.query<{ reltuples: number }>(`SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = 'transactions'::regclass`);
     expect(rows[0].reltuples).toBe(430);
     expect(await staleTables(q)).toEqual([]);

@@ -7,6 +7,9 @@ import { ROLES, storageState } from './fixtures';
 const PAGES: { path: string; allowed: Role[]; heading: RegExp }[] = [
   { path: '/payments', allowed: ['admin', 'finance', 'support'], heading: /payments/i },
   { path: '/finance', allowed: ['admin', 'finance'], heading: /finance/i },
+  { path: '/settlements', allowed: ['admin', 'finance'], heading: /^settlements$/i },
+  { path: '/settlements/exceptions', allowed: ['admin', 'finance'], heading: /settlement exceptions/i },
+  { path: '/settlements/fees', allowed: ['admin', 'finance'], heading: /fees and contract/i },
   { path: '/deliveries', allowed: ['admin'], heading: /deliveries/i },
   { path: '/audit', allowed: ['admin', 'finance'], heading: /audit/i },
   { path: '/admin/users', allowed: ['admin'], heading: /users/i },
@@ -40,11 +43,13 @@ for (const role of ROLES) {
     test('sees exactly the navigation its role allows', async ({ page }) => {
       await page.goto('/payments');
       const nav = page.getByRole('navigation', { name: 'Main' });
+      // allTextContents does not wait: on a busy machine it read the navigation before it was there.
+      await expect(nav.getByRole('link', { name: 'Payments' })).toBeVisible();
       // A queue's link ends with its count (": 12" to a screen reader).
       const labels = (await nav.getByRole('link').allTextContents()).map((l) => l.replace(/: [\d,]+$/, ''));
       const expected = {
-        admin: ['Waiting for OTP', 'Needs review', 'Stuck at bank', 'Payments', 'Finance', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
-        finance: ['Needs review', 'Stuck at bank', 'Payments', 'Finance', 'Audit log', 'Alerts'],
+        admin: ['Waiting for OTP', 'Needs review', 'Stuck at bank', 'Payments', 'Finance', 'Settlements', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
+        finance: ['Needs review', 'Stuck at bank', 'Payments', 'Finance', 'Settlements', 'Audit log', 'Alerts'],
         support: ['Waiting for OTP', 'Needs review', 'Stuck at bank', 'Payments'],
       }[role];
       expect(labels).toEqual(expected);

@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { DbHandle } from '@/db/client';
 import { seedDemo } from './demo/seed';
 import { logError } from './log';
+import { sendJob } from './jobs/boss';
 import { startJobs, type JobsRuntime } from './jobs/runtime';
+import { settlementSyncQueue } from './settlements/jobs';
 import { getProviders } from './providers';
 import { env, startupProblems, startupWarnings } from './env';
 
@@ -59,6 +61,9 @@ export async function boot(): Promise<void> {
   try {
     jobs = await startJobs(handle, { work: e.JOB_WORKERS === 'on', providers: getProviders });
     console.log(`[payops] jobs: ${e.JOB_WORKERS === 'on' ? 'queued and worked here' : 'queued here, worked by `npm run worker`'}`);
+    // The embedded demo fetches the simulated payouts of the last 5 weeks at every start, so
+    // /settlements has yesterday's payout at once (idempotent: a payout already stored is skipped).
+    if (handle.kind === 'pglite') await sendJob(settlementSyncQueue, { days: 35, requestedBy: 'system:demo-start' });
   } catch (err) {
     console.error(`\n[payops] CANNOT START: the job queue did not start: ${(err as Error).message}\n`);
     process.exit(1);

@@ -87,6 +87,28 @@ const envSchema = z.object({
   STUCK_AFTER_MINUTES: z.coerce.number().int().min(5).max(30 * 24 * 60).default(60),
   // Delivery bodies and event payloads (personal data) are removed after this many days.
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  // Settlements (lib/settlements/): a successful payment with no settlement line this many days
+  // after it is an exception. One number for every mode, or per mode: `3,UPI=2,CREDIT_CARD=4`.
+  SETTLEMENT_DUE_DAYS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: { default: number; modes: Record<string, number> } = { default: 3, modes: {} };
+      for (const part of (v ?? '3').split(',').map((p) => p.trim()).filter(Boolean)) {
+        const m = /^(?:([A-Z_]+)=)?(\d{1,2})$/.exec(part);
+        if (!m || Number(m[2]) < 1) {
+          ctx.addIssue({ code: 'custom', message: 'must be days (1–99), or MODE=days, comma-separated' });
+          return z.NEVER;
+        }
+        if (m[1]) out.modes[m[1]] = Number(m[2]);
+        else out.default = Number(m[2]);
+      }
+      return out;
+    }),
+  // A line's charges + GST above the contract by more than this (rupees) is an excess fee.
+  SETTLEMENT_FEE_TOLERANCE: z.string().regex(/^\d{1,6}(\.\d{1,4})?$/, 'must be rupees, e.g. 0.10').default('0.10'),
+  // How far back the daily settlement sync looks (payouts can be re-issued or arrive late).
+  SETTLEMENT_SYNC_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   // Alerts (lib/alerts/): where they are posted, how they are signed, and when each rule trips.
   ALERT_WEBHOOK_URL: optionalUrl,
   ALERT_WEBHOOK_SECRET: optionalText,

@@ -15,6 +15,7 @@ import {
 } from './state';
 import { BAD_KINDS, DemoTraffic, idleTrafficStatus, type BadKind, type TrafficOptions, type TrafficSettings, type TrafficStatus } from './traffic';
 import { postEnkashNotify, postJuspayWebhook, type Delivered } from './webhooks';
+import { SETTLEMENT_FAULTS, SettlementBook, type SettlementFault, type SettlementPlan } from './settlements';
 
 /** What tests and people can change in a running simulator: in process (`control`) or over HTTP under /__sandbox. */
 export interface SandboxControl {
@@ -46,6 +47,11 @@ export interface SandboxControl {
     sendPayment(choice?: Parameters<DemoTraffic['sendPayment']>[0]): Promise<Delivered>;
     sendBad(kind?: BadKind): Promise<Delivered>;
   };
+  /** Settlement payouts: their fault plan (sandbox/settlements.ts). */
+  settlements: {
+    plan(): SettlementPlan;
+    setPlan(plan: Partial<SettlementPlan>): SettlementPlan;
+  };
   /** Stops the traffic's timer (server close). */
   close(): void;
 }
@@ -54,6 +60,7 @@ export function createControl(
   state: SandboxState,
   payopsUrl: string | undefined,
   trafficOptions: Omit<TrafficOptions, 'payopsUrl'> = {},
+  book: SettlementBook = new SettlementBook(state),
 ): SandboxControl {
   const target = (url: string | undefined, path: string) => {
     if (url) return url;
@@ -105,6 +112,7 @@ export function createControl(
       sendPayment: (choice) => traffic().sendPayment(choice),
       sendBad: (kind) => traffic().sendBad(kind),
     },
+    settlements: { plan: () => book.plan, setPlan: (plan) => book.setPlan(plan) },
     close: () => generator?.close(),
   };
 }
@@ -169,6 +177,11 @@ const trafficSendSchema = z.object({
   provider: z.enum(['enkash', 'juspay']).optional(),
   flow: z.enum(['final', 'pending', 'lost']).optional(),
   success: z.boolean().optional(),
+});
+const faultList = z.array(z.enum(SETTLEMENT_FAULTS as unknown as [SettlementFault, ...SettlementFault[]]));
+const settlementPlanSchema = z.object({
+  chances: z.partialRecord(z.enum(SETTLEMENT_FAULTS as unknown as [SettlementFault, ...SettlementFault[]]), z.number().min(0).max(1)).optional(),
+  featured: z.record(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), faultList).optional(),
 });
 const duration = (o: { minutes?: number; ms?: number }, fallback: number | null) => o.ms ?? (o.minutes !== undefined ? Math.round(o.minutes * 60_000) : fallback);
 const juspaySendSchema = z.object({ url: httpUrl.optional(), username: z.string(), password: z.string(), event: object.optional() });
@@ -249,6 +262,8 @@ export function controlRoutes(control: SandboxControl): Route[] {
       path: '/__sandbox/payments/stuck',
       handle: withBody(paymentStuckSchema, ({ provider, id, stuck, status }) => known(control.setPaymentStuck(provider, id, stuck, status))),
     },
+    { method: 'GET', path: '/__sandbox/settlements/plan', handle: () => json(200, control.settlements.plan()) },
+    { method: 'POST', path: '/__sandbox/settlements/plan', handle: withBody(settlementPlanSchema, (p) => json(200, control.settlements.setPlan(p))) },
     { method: 'GET', path: '/__sandbox/traffic', handle: () => json(200, control.traffic.status()) },
     { method: 'POST', path: '/__sandbox/traffic/start', handle: withBody(trafficStartSchema, (o) => json(200, control.traffic.start(o))) },
     { method: 'POST', path: '/__sandbox/traffic/stop', handle: withBody(z.object({}), () => json(200, control.traffic.stop())) },

@@ -13,7 +13,7 @@ import { SANDBOX_TEST_OTP, type SandboxState } from './state';
 const FINAL = new Set(['SUCCESS', 'FAILED', 'CANCELLED', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 const unauthorized = () => json(401, { response_code: 401, response_message: 'Unauthorized', payload: null });
 
-function authorized(req: SandboxRequest, state: SandboxState): boolean {
+export function enkashAuthorized(req: SandboxRequest, state: SandboxState): boolean {
   return state.tokenValid('enkash', bearer(req)) && same(header(req, 'merchantAccessKey'), state.credentials.ENKASH_ACCESS_KEY);
 }
 
@@ -37,7 +37,7 @@ export const enkashRoutes: Route[] = [
     endpoint: 'enkash.resend',
     sendKey: (req) => ['enkash', req.params.id],
     handle(req, state) {
-      if (!authorized(req, state)) return unauthorized();
+      if (!enkashAuthorized(req, state)) return unauthorized();
       const txn = state.txn('enkash', req.params.id);
       if (FINAL.has(txn.status)) return text(400, 'Transaction is not awaiting an OTP');
       if (txn.timesOtpSent >= txn.maxOtpSendLimit) return text(429, 'OTP resend limit reached for this transaction');
@@ -50,7 +50,7 @@ export const enkashRoutes: Route[] = [
     path: '/enkash/pay/otp/validate',
     endpoint: 'enkash.validate',
     handle(req, state) {
-      if (!authorized(req, state)) return unauthorized();
+      if (!enkashAuthorized(req, state)) return unauthorized();
       const ekPayId = field(req, 'ekPayId');
       const otp = field(req, 'otp');
       if (!ekPayId || !otp) return json(400, { response_code: 400, response_message: 'ekPayId and otp are required', payload: null });
@@ -82,7 +82,7 @@ export const enkashRoutes: Route[] = [
     path: '/enkash/api/v0/payment/:id',
     endpoint: 'enkash.status',
     handle(req, state) {
-      if (!authorized(req, state)) return unauthorized();
+      if (!enkashAuthorized(req, state)) return unauthorized();
       const txn = state.findTxn('enkash', req.params.id);
       if (!txn) return json(404, { response_code: 404, response_message: 'Transaction not found', payload: null });
       const base = txn.payload ?? { ...JSON.parse(DOCUMENTED_EXAMPLE), paymentToken: null, txnDate: istNow() };

@@ -11,6 +11,8 @@ export interface SandboxRequest {
   headers: IncomingHttpHeaders;
   /** A JSON object or a form, parsed; undefined when absent or not an object. */
   body: Record<string, unknown> | undefined;
+  /** The query string without its `?` ('' when none). */
+  rawQuery?: string;
 }
 
 export interface SandboxReply {

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { runCli } from './cli';
 import { startSandbox } from './server';
+import { SETTLEMENT_FAULTS, type SettlementFault } from './settlements';
 import { SANDBOX_TEST_OTP } from './state';
 
 if (process.argv.length > 2) process.exit(await runCli(process.argv.slice(2)));
@@ -20,10 +21,22 @@ const sandbox = await startSandbox({
   traffic: e.SANDBOX_DEMO_TRAFFIC === '1',
   knownPayments: (e.SANDBOX_KNOWN_PAYMENTS ?? '').split(path.delimiter).filter(Boolean),
   journal: e.SANDBOX_JOURNAL || undefined,
+  settlements: { featured: featuredFaults(e.SANDBOX_SETTLEMENT_FAULTS) },
 }).catch((err: NodeJS.ErrnoException) => {
   console.error(`[sandbox] cannot listen on port ${port}: ${err.code ?? err.message} (set SANDBOX_PORT to another port)`);
   process.exit(1);
 });
+
+/** SANDBOX_SETTLEMENT_FAULTS=2026-11-28=short_line+unsettled+excess_fee,…: faults a payout day always has. */
+function featuredFaults(value: string | undefined): Record<string, SettlementFault[]> {
+  const out: Record<string, SettlementFault[]> = {};
+  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [day, faults = ''] = part.split('=');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) continue;
+    out[day] = faults.split('+').filter((f): f is SettlementFault => (SETTLEMENT_FAULTS as readonly string[]).includes(f));
+  }
+  return out;
+}
 
 const u = sandbox.url;
 // Started by `npm start` in embedded demo mode, which prints its own one-line notice.

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { controlRoutes, createControl, type SandboxControl } from './control';
-import { enkashRoutes } from './enkash';
+import { enkashAuthorized, enkashRoutes } from './enkash';
+import { SettlementBook, settlementRoutes, type SettlementPlan } from './settlements';
 import { enkashWalletRoutes } from './enkash-wallet';
 import { json, jsonText, matchPath, type Route, type SandboxReply, type SandboxRequest } from './http';
 import { juspayRoutes } from './juspay';
@@ -28,6 +29,8 @@ export interface SandboxOptions extends StateOptions {
   knownPayments?: string[];
   /** A JSON-lines file every registration is appended to and replayed from at start. */
   journal?: string;
+  /** Settlement payout faults (sandbox/settlements.ts); the default plan otherwise. */
+  settlements?: Partial<SettlementPlan>;
 }
 
 export interface Sandbox {
@@ -49,9 +52,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Files first, the journal after: what the simulator changed itself is newer than what it was told.
   for (const file of options.knownPayments ?? []) state.addSource(knownPaymentsFile(file, state, options.log));
   if (options.journal) useJournal(options.journal, state, options.log);
-  const control = createControl(state, options.payopsUrl, { ...options.webhookAuth, tickMs: options.trafficTickMs, log: options.log });
+  const book = new SettlementBook(state);
+  if (options.settlements) book.setPlan(options.settlements);
+  const control = createControl(state, options.payopsUrl, { ...options.webhookAuth, tickMs: options.trafficTickMs, log: options.log }, book);
   if (options.traffic) control.traffic.start(options.traffic === true ? {} : options.traffic);
-  const routes = [...enkashRoutes, ...enkashWalletRoutes, ...juspayRoutes, ...controlRoutes(control)];
+  const routes = [...enkashRoutes, ...settlementRoutes(book, enkashAuthorized), ...enkashWalletRoutes, ...juspayRoutes, ...controlRoutes(control)];
 
   const server = createServer((req, res) => {
     handle(req, res, routes, state).catch(() => {
@@ -91,7 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[], state: SandboxState) {
-  const path = (req.url ?? '/').split('?')[0];
+  const [path, rawQuery = ''] = (req.url ?? '/').split('?');
   let params: Record<string, string> | null = null;
   let pathMatched = false;
   const route = routes.find((r) => {
@@ -108,7 +113,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
   const body = await readBody(req);
   if (body === 'too_large') return send(res, json(413, { error: 'too_large' }));
   if (body === 'bad_json') return send(res, json(400, { error: 'invalid_json' }));
-  const request: SandboxRequest = { method: req.method!, path, params, headers: req.headers, body };
+  const request: SandboxRequest = { method: req.method!, path, params, headers: req.headers, body, rawQuery };
 
   if (route.endpoint) {
     state.counts[route.endpoint] += 1;

@@ -13,6 +13,7 @@ export const ENDPOINTS = [
   'enkash.resend',
   'enkash.validate',
   'enkash.status',
+  'enkash.settlements',
   'wallet.token',
   'wallet.otp',
   'juspay.resend',
@@ -119,6 +120,8 @@ export class SandboxState {
   private faults = new Map<Endpoint, Fault>();
   private tokens = new Map<string, { kind: 'enkash' | 'wallet'; expiresAt: number }>();
   private txns = new Map<string, SandboxTxn>();
+  /** Bumped by every registration and reset: what the settlement book's cache is keyed on. */
+  version = 0;
   // Juspay: txn_uuid → the attempt's key (OTP calls name the uuid), order id → its latest attempt's key.
   private aliases = new Map<string, string>();
   private orders = new Map<string, string>();
@@ -207,7 +210,14 @@ export class SandboxState {
     return this.findTxn(provider, id) ?? (provider === 'juspay' ? this.findOrder(id) : undefined);
   }
 
+  /** Every transaction known now (settlement payouts are made from these). */
+  allTxns(): IterableIterator<SandboxTxn> {
+    this.refresh();
+    return this.txns.values();
+  }
+
   setTxn(provider: SandboxProvider, id: string, patch: TxnPatch): SandboxTxn {
+    this.version++;
     return Object.assign(this.txn(provider, id), patch);
   }
 
@@ -217,6 +227,7 @@ export class SandboxState {
    * before are kept). Nothing is sent to PayOps: that is the caller's business.
    */
   register(r: PaymentRegistration, options: { quiet?: boolean } = {}): SandboxTxn {
+    this.version++;
     const key = `${r.provider}/${r.id}`;
     const txn = this.txns.get(key) ?? this.blank(r.provider, r.id);
     this.txns.set(key, txn);
@@ -290,6 +301,7 @@ export class SandboxState {
 
   /** Forgets everything but the documented example; known-payment files are read again from the start on the next miss. */
   reset(): void {
+    this.version++;
     this.counts = emptyCounts();
     this.faults.clear();
     this.tokens.clear();

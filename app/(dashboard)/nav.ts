@@ -17,6 +17,7 @@ export const NAV: NavItem[] = [
   { href: '/queues/stuck', label: 'Stuck at bank', permission: 'queues.stuck', badge: 'stuck' },
   { href: '/payments', label: 'Payments', permission: 'payments.read' },
   { href: '/finance', label: 'Finance', permission: 'finance.read' },
+  { href: '/settlements', label: 'Settlements', permission: 'settlements.read' },
   { href: '/deliveries', label: 'Deliveries', permission: 'deliveries.read' },
   { href: '/audit', label: 'Audit log', permission: 'audit.read' },
   { href: '/operations', label: 'Operations', permission: 'operations.manage' },

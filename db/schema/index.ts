@@ -7,4 +7,5 @@ export * from './otp';
 export * from './alerts';
 export * from './saved-views';
 export * from './live';
+export * from './settlements';
 export * from './cases';

@@ -42,6 +42,9 @@ export const transactions = pgTable(
     transactionAmount: money('transaction_amount'),
     mdr: money('mdr'),
     mdrGst: money('mdr_gst'),
+    // Money given back so far, when known (a settlement's refund lines; the refunds flow). Null:
+    // not known — a REFUNDED payment then counts its whole final amount as refunded.
+    refundedAmount: money('refunded_amount'),
 
     cardScheme: text('card_scheme'),
     cardLast4: text('card_last4'),

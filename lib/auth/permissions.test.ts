@@ -25,6 +25,11 @@ const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: bo
   'cases.resolve_money': { admin: true, finance: true, support: false },
   'cases.resolve_status': { admin: true, finance: false, support: true },
   'cases.resolve_security': { admin: true, finance: false, support: false },
+  'settlements.read': { admin: true, finance: true, support: false },
+  'settlements.sync': { admin: true, finance: true, support: false },
+  'settlements.resolve': { admin: true, finance: true, support: false },
+  'settlements.export': { admin: true, finance: true, support: false },
+  'fees.manage': { admin: true, finance: false, support: false },
 };
 
 describe('permission matrix', () => {

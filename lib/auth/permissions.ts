@@ -35,6 +35,14 @@ export const PERMISSIONS = {
   'cases.resolve_money': ['finance', 'admin'],
   'cases.resolve_status': ['support', 'admin'],
   'cases.resolve_security': ['admin'],
+  // Settlements: finance reads payouts and exceptions, starts a sync, resolves exceptions (audited);
+  // CSVs of payouts and exceptions are exports (a fresh second factor). The contracted MDR table is
+  // edited by admins only (audited); finance reads it.
+  'settlements.read': ['finance', 'admin'],
+  'settlements.sync': ['finance', 'admin'],
+  'settlements.resolve': ['finance', 'admin'],
+  'settlements.export': ['finance', 'admin'],
+  'fees.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -11,7 +11,10 @@ import { normalizeEnkashNotify, sha256, type NormalizeResult } from '@/lib/payme
 import { normalizeJuspayWebhook } from '@/lib/payments/juspay-webhook';
 import { ingestClaim } from '@/lib/payments/ingest';
 import { ENKASH_PAYMENT_MODES } from '@/lib/payments/status';
+import { SIM_MDR_PERCENT } from '@/sandbox/settlements';
 import type { PaymentRegistration } from '@/sandbox/state';
+import { mdrRates } from '@/db/schema';
+import { toIsoIst } from '@/lib/time';
 import { BANKS, FIRST_NAMES, LAST_NAMES, SCHEMES } from './names';
 
 export interface DemoAccount {
@@ -53,6 +56,8 @@ export async function seedDemo(handle: DbHandle, dataDir: string, payments = 300
     }
     fs.writeFileSync(accountsFile(dataDir), JSON.stringify(accounts, null, 2), { mode: 0o600 });
     for (const body of demoNotifications(payments)) await ingestDemo(handle, normalizeEnkashNotify(body));
+    for (const body of settlementStoryNotifications(demoSettlementDay(dataDir))) await ingestDemo(handle, normalizeEnkashNotify(body));
+    await seedDemoContract(handle.db);
   }
   const known = demoProviderPaymentsFile(dataDir);
   // A new demo, or one seeded before the simulator learnt payments from this file: everything the
@@ -96,6 +101,8 @@ async function knownToProviders(db: Db): Promise<PaymentRegistration[]> {
       provider: transactions.provider,
       transactionId: transactions.transactionId,
       uniqueTransactionId: transactions.uniqueTransactionId,
+      txnAt: transactions.txnAt,
+      cardScheme: transactions.cardScheme,
       orderId: transactions.orderId,
       status: transactions.status,
       amount: transactions.amount,
@@ -121,7 +128,9 @@ async function knownToProviders(db: Db): Promise<PaymentRegistration[]> {
       };
     }
     // What Enkash's status API answers: the notification's main fields (the simulator sets status and id).
-    const payload = { transactionId: r.transactionId, uniqueTransactionId: r.uniqueTransactionId, orderId: r.orderId, amount: r.amount, finalAmount: r.finalAmount, paymentMode: r.paymentMode, currency: r.currency };
+    // txnDate and the mode are what its settlement payouts are made from (sandbox/settlements.ts).
+    const txnDate = toIsoIst(r.txnAt).slice(0, 19).replace('T', ' ');
+    const payload = { transactionId: r.transactionId, uniqueTransactionId: r.uniqueTransactionId, orderId: r.orderId, amount: r.amount, finalAmount: r.finalAmount, paymentMode: r.paymentMode, cardScheme: r.cardScheme, currency: r.currency, txnDate };
     return { provider: 'enkash', id: r.transactionId, status: r.status, amount, payload };
   });
 }
@@ -173,6 +182,61 @@ function freshPendingJuspay(): NormalizeResult {
       },
     },
   });
+}
+
+/** The payout day of the demo's settlement story (scripts/start.mjs writes it once); else yesterday, IST. */
+export function demoSettlementDay(dataDir: string, now = new Date()): string {
+  try {
+    const day = fs.readFileSync(path.join(path.resolve(dataDir), 'demo-settlement-day'), 'utf8').trim();
+    if (/^\d{4}-\d{2}-\d{2}$/.test(day)) return day;
+  } catch {
+    // not written: a demo started some other way
+  }
+  return new Date(now.getTime() + 330 * 60_000 - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The contract the demo merchant signed: what the simulator charges (sandbox/settlements.ts), so only its faults stand out. */
+async function seedDemoContract(db: Db): Promise<void> {
+  await db.insert(mdrRates).values(
+    Object.entries(SIM_MDR_PERCENT).map(([paymentMode, percent]) => ({ paymentMode, percent, effectiveFrom: '2020-01-01', createdBy: 'system:demo-seed' })),
+  );
+}
+
+/**
+ * Payments for the demo's settlement story: the payout of `payoutDay` settles UPI and net banking
+ * of the day before (T+1) and cards of two days before (T+2); enough of each that the simulator's
+ * faults on that payout (a short line, a payment left out, a fee above the contract) land among
+ * siblings PayOps can compare them with.
+ */
+export function* settlementStoryNotifications(payoutDay: string): Generator<Record<string, unknown>> {
+  const dayBefore = (n: number) => new Date(Date.parse(`${payoutDay}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+  const plan: [string, number, number][] = [
+    ['UPI', 1, 5],
+    ['NET_BANKING', 1, 2],
+    ['CREDIT_CARD', 2, 4],
+    ['DEBIT_CARD', 2, 2],
+  ];
+  let i = 0;
+  for (const [mode, back, count] of plan) {
+    for (let k = 0; k < count; k++, i++) {
+      const card = mode.endsWith('CARD');
+      const rupees = 400 + ((i * 733) % 4600);
+      const amount = `${rupees}.${String((i * 37) % 100).padStart(2, '0')}`;
+      const [bankCode, bankName] = pick(BANKS);
+      yield {
+        surcharge: '0.0000', surchargeGst: '0.0000', amount, finalAmount: amount, paymentMode: mode,
+        bankCode: card || mode === 'NET_BANKING' ? bankCode : null, bankName: card || mode === 'NET_BANKING' ? bankName : null,
+        cardScheme: card ? pick(SCHEMES) : null, currency: 'INR', checksum: null, status: 'SUCCESS',
+        transactionId: `EKSETTLE${dayBefore(back).replaceAll('-', '')}${String(i).padStart(3, '0')}`,
+        txnMsg: 'Transaction successful.', txnDate: `${dayBefore(back)} ${String(9 + k).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}:00`,
+        uniqueTransactionId: `EKS${Math.random().toString(36).slice(2, 11).toUpperCase()}`,
+        maskedCardNumber: card ? `XXXX XXXX XXXX ${String(1000 + i * 13).slice(-4)}` : null,
+        cardHolderName: card ? `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}` : null,
+        paymentToken: null, bankTransactionId: String(100000000000 + i), mdr: null, mdrGst: null, transactionAmount: null,
+        orderId: `ORD-S${i}`, orderStatus: 'PAID', transactionStatus: null,
+      };
+    }
+  }
 }
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];

@@ -107,7 +107,7 @@ describe.each(await testDatabaseKinds())('payments CSV export on $kind', ({ crea
 
   it('streams every matching row in pages and reads back exactly', async () => {
     const ends: ExportResult[] = [];
-    const { bytes, text, records } = await readAll(exportPaymentsCsv(t.handle.db, search('limit=5'), { onEnd: (r) => ends.push(r) }));
+    const { bytes, text, records } = await readAll(exportPaymentsCsv(t.handle.db, search('limit=5'), { pageSize: 1000, onEnd: (r) => ends.push(r) }));
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(text.slice(1).split('\r\n', 1)[0]).toBe(EXPORT_HEADER.join(','));
     expect(records).toHaveLength(N + 1);
@@ -135,7 +135,7 @@ describe.each(await testDatabaseKinds())('payments CSV export on $kind', ({ crea
 
   it('fetches only what the reader asks for and says when the reader went away', async () => {
     const ends: ExportResult[] = [];
-    const reader = exportPaymentsCsv(t.handle.db, search(''), { onEnd: (r) => ends.push(r) }).getReader();
+    const reader = exportPaymentsCsv(t.handle.db, search(''), { pageSize: 1000, onEnd: (r) => ends.push(r) }).getReader();
     await reader.read(); // header
     await reader.read(); // first page
     await reader.cancel();

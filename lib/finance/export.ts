@@ -2,11 +2,12 @@ import type { DbOrTx } from '@/db/client';
 import type { Transaction } from '@/db/schema';
 import { csvRow } from '@/lib/csv';
 import { logError } from '@/lib/log';
-import { searchTransactions } from '@/lib/payments/queries';
-import { transactionSearchSchema, type TransactionSearch } from '@/lib/payments/search-params';
+import { exportPage, type ExportRowData } from '@/lib/payments/queries';
+import type { TransactionSearch } from '@/lib/payments/search-params';
 import { toIsoIst } from '@/lib/time';
 
-export const EXPORT_PAGE_SIZE = 1000;
+// Pages of 5,000: fewer round trips; memory stays at one page (about 1 MB of CSV).
+export const EXPORT_PAGE_SIZE = 5000;
 
 /** The columns of a payments export, in order, with how each cell is read from a transaction. */
 const COLUMNS: [string, (t: Transaction) => string | null][] = [
@@ -45,6 +46,14 @@ export function exportRow(t: Transaction): string {
   return csvRow(COLUMNS.map(([, cell]) => cell(t)));
 }
 
+/** The same row from an export page (exportPage: formatted by Postgres, same columns, same order). */
+export function exportRowFast(r: ExportRowData): string {
+  return csvRow([
+    r.ist, r.transactionId, r.uniqueTransactionId, r.orderId, r.bankTransactionId, r.provider, r.status, r.paymentMode, r.currency,
+    r.amount, r.surcharge, r.surchargeGst, r.finalAmount, r.mdr, r.mdrGst, r.cardScheme, r.cardLast4, r.bankName, r.cardholderName, r.flags,
+  ]);
+}
+
 /** `payops-payments-2026-11-21T1530IST.csv` */
 export function exportFilename(now: Date = new Date()): string {
   const iso = toIsoIst(now);
@@ -67,7 +76,6 @@ export interface ExportResult {
   pages: number;
 }
 
-type Cursor = TransactionSearch['cursor'];
 
 /**
  * Every payment matching `search` (its cursor and limit ignored) as CSV, newest first. Pages of
@@ -81,7 +89,7 @@ export function exportPaymentsCsv(
 ): ReadableStream<Uint8Array> {
   const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;
   const encoder = new TextEncoder();
-  let cursor: Cursor;
+  let after: { key: string; id: number } | null = null;
   let rows = 0;
   let pages = 0;
   let ended = false;
@@ -102,17 +110,18 @@ export function exportPaymentsCsv(
     },
     async pull(controller) {
       try {
-        const page = await searchTransactions(db, { ...search, cursor, limit: pageSize });
+        const page = await exportPage(db, { ...search, cursor: undefined, limit: pageSize }, after, pageSize);
         pages++;
-        rows += page.rows.length;
-        if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map(exportRow).join('')));
-        if (page.nextCursor === null) {
+        rows += page.length;
+        if (page.length) controller.enqueue(encoder.encode(page.map(exportRowFast).join('')));
+        if (page.length < pageSize) {
           // Recorded before the last byte, so a finished download always has its audit row.
           await end('ok');
           controller.close();
           return;
         }
-        cursor = transactionSearchSchema.shape.cursor.parse(page.nextCursor);
+        const last = page[page.length - 1];
+        after = { key: last.cursorKey, id: last.id };
       } catch (err) {
         // Erroring the stream aborts the response, so a cut-short file never looks complete.
         await end('failed');

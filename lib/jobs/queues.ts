@@ -6,6 +6,7 @@ import { otpSweepQueue } from '@/lib/otp/sweep';
 import { sweepQueue } from '@/lib/payments/sweep';
 import { verifyQueue } from '@/lib/payments/verify-job';
 import { retentionQueue } from '@/lib/retention/prune';
+import { settlementSyncQueue } from '@/lib/settlements/jobs';
 import type { QueueDef } from './queue';
 
 /** Every queue PayOps runs. A new background task: define its queue beside its noun, list it here. */
@@ -21,6 +22,7 @@ export const ALL_QUEUES: readonly QueueDef<any>[] = [
   auditVerifyQueue,
   authHousekeepingQueue,
   casesAuditQueue,
+  settlementSyncQueue,
 ];
 
 export function queueByName(name: string): QueueDef<any> | undefined {

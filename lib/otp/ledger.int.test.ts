@@ -20,7 +20,7 @@ function countingProviders(answer: () => Promise<OtpSendResult> = async () => ({
     return answer();
   };
   const providers = {
-    enkash: { resendOtp: (id: string) => send(`enkash:${id}`), validateOtp: vi.fn(), getTransactionStatus: vi.fn() },
+    enkash: { resendOtp: (id: string) => send(`enkash:${id}`), validateOtp: vi.fn(), getTransactionStatus: vi.fn(), searchSettlementPayouts: vi.fn(), getSettlementPayout: vi.fn() },
     enkashWallet: { generateTransactionOtp: (i: { cardAccountId: string }) => send(`wallet:${i.cardAccountId}`) },
     juspay: { resendOtp: (i: { txnId: string }) => send(`juspay:${i.txnId}`), processOtp: vi.fn() },
   } as unknown as Providers;

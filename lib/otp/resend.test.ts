@@ -7,7 +7,7 @@ import { takeOtp } from './validate';
 
 const fakeProviders = () =>
   ({
-    enkash: { resendOtp: vi.fn(), validateOtp: vi.fn(), getTransactionStatus: vi.fn() },
+    enkash: { resendOtp: vi.fn(), validateOtp: vi.fn(), getTransactionStatus: vi.fn(), searchSettlementPayouts: vi.fn(), getSettlementPayout: vi.fn() },
     enkashWallet: { generateTransactionOtp: vi.fn() },
     juspay: { resendOtp: vi.fn(), processOtp: vi.fn(), getOrderStatus: vi.fn() },
   }) satisfies Providers;

@@ -16,6 +16,8 @@ export const PROVIDER_LABEL: Record<ProviderName, string> = {
 export const MAX_REPLY_BYTES = 256 * 1024;
 
 export interface CallContext {
+  /** A larger cap for a reply that is legitimately big (a settlement payout's lines); default MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
   provider: ProviderName;
   /** What the call does, for messages ("resend OTP"). */
   operation: string;
@@ -110,8 +112,9 @@ function networkCode(err: unknown): string | null {
 }
 
 async function readCapped(res: Response, ctx: CallContext): Promise<string> {
+  const cap = ctx.maxReplyBytes ?? MAX_REPLY_BYTES;
   const declared = Number(res.headers.get('content-length'));
-  if (declared > MAX_REPLY_BYTES) {
+  if (declared > cap) {
     await res.body?.cancel().catch(() => {});
     throw tooLarge(ctx, res.status);
   }
@@ -123,7 +126,7 @@ async function readCapped(res: Response, ctx: CallContext): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_REPLY_BYTES) {
+    if (size > cap) {
       await reader.cancel().catch(() => {});
       throw tooLarge(ctx, res.status);
     }
@@ -133,7 +136,7 @@ async function readCapped(res: Response, ctx: CallContext): Promise<string> {
 }
 
 const tooLarge = (ctx: CallContext, status: number) =>
-  new ProviderError('provider_error', `${PROVIDER_LABEL[ctx.provider]} ${ctx.operation}: the reply is larger than ${MAX_REPLY_BYTES / 1024} KiB.`, {
+  new ProviderError('provider_error', `${PROVIDER_LABEL[ctx.provider]} ${ctx.operation}: the reply is larger than ${(ctx.maxReplyBytes ?? MAX_REPLY_BYTES) / 1024} KiB.`, {
     provider: ctx.provider,
     httpStatus: status,
   });

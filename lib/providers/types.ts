@@ -101,10 +101,62 @@ export interface JuspayOrderStatus extends ProviderStatus {
   udf: Record<`udf${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`, string | null>;
 }
 
+/** One line of an Enkash settlement payout (settlementTransactionResponses[]); money exact text, null when absent. */
+export interface SettlementLineReply {
+  settlementTransactionId: string;
+  transactionType: string | null;
+  settlementStatus: string | null;
+  saleAmount: string | null;
+  txnAmount: string | null;
+  taxAmount: string | null;
+  charges: string | null;
+  settlementAmount: string | null;
+  acquirerGstAmount: string | null;
+  merchantMdrMode: string | null;
+  merchantMdr: string | null;
+  netProfit: string | null;
+  profitGst: string | null;
+}
+
+/** An Enkash settlement payout (Get / Search Settlement Payout, DESIGN.md); `lines` only from Get. */
+export interface SettlementPayoutReply {
+  settlementPayoutId: string;
+  totalSaleAmount: string | null;
+  totalRefundAmount: string | null;
+  totalCharges: string | null;
+  totalGst: string | null;
+  totalSettlementAmount: string | null;
+  refundChargebackAmount: string | null;
+  carryForwardAmount: string | null;
+  adjustmentAmount: string | null;
+  payoutStatus: string | null;
+  payoutMode: string | null;
+  utr: string | null;
+  /** payoutDate read as India time when it carries no zone. */
+  payoutAt: Date | null;
+  transferId: string | null;
+  transferResponseReason: string | null;
+  lines: SettlementLineReply[];
+}
+
+export interface SettlementSearch {
+  offset: number;
+  /** At most 5000 (Enkash's limit). */
+  limit: number;
+  orderBy?: string;
+  direction?: 'ASC' | 'DESC';
+  /** Body filters, passed as given (merchantDetailId, settlementPayoutIds, from/to ranges on the totals). */
+  filters?: Record<string, unknown>;
+}
+
 export interface EnkashPgClient {
   resendOtp(enkashTransactionId: string): Promise<OtpSendResult>;
   validateOtp(input: { ekPayId: string; otp: string; checkSum?: string }): Promise<OtpValidateResult>;
   getTransactionStatus(transactionId: string): Promise<ProviderStatus>;
+  /** Search Settlement Payouts: one page, without lines. */
+  searchSettlementPayouts(search: SettlementSearch): Promise<{ payouts: SettlementPayoutReply[]; total: number | null }>;
+  /** Get Settlement Payout, with its lines; an unknown payout is `not_found`. */
+  getSettlementPayout(settlementPayoutId: string): Promise<SettlementPayoutReply>;
 }
 
 export interface EnkashWalletClient {

@@ -6,7 +6,7 @@ import { requirePagePermission } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { dayLabel } from '@/lib/finance/chart';
 import { addDays, financeRangeFromParams, todayIst, type FinanceRange } from '@/lib/finance/range';
-import { financeTotals, type FinanceTotals } from '@/lib/finance/totals';
+import { financeTotals, type CurrencyTotals } from '@/lib/finance/totals';
 import { modeLabel } from '@/lib/payments/labels';
 import { RangePicker, type Preset } from './_components/range-picker';
 import { Summary } from './_components/summary';
@@ -34,7 +34,7 @@ function presets(): Preset[] {
  * The day table: a day with payments is a line opening its payments; two or more empty days in
  * a row are one quiet line ("3 – 20 Mar"), so a long range is not dozens of rows of zeros.
  */
-function dayLines(days: FinanceTotals['days']): TotalsLine[] {
+function dayLines(days: CurrencyTotals['days']): TotalsLine[] {
   const lines: TotalsLine[] = [];
   for (let i = 0; i < days.length; ) {
     const d = days[i];
@@ -50,6 +50,45 @@ function dayLines(days: FinanceTotals['days']): TotalsLine[] {
     i = j + 1;
   }
   return lines;
+}
+
+function CurrencyBlock({ totals, range, previousRange, several }: { totals: CurrencyTotals; range: FinanceRange; previousRange: FinanceRange; several: boolean }) {
+  const within = (r: FinanceRange) => ({ from: r.from, to: r.to });
+  const currency = totals.currency || null;
+  const name = totals.currency || 'Currency not reported';
+  return (
+    <section className="space-y-6" aria-label={name}>
+      {several && <h2 className="text-lg font-semibold tracking-tight">{name}</h2>}
+      <Summary totals={totals} previousRange={previousRange} />
+      <VolumeChart days={totals.days} />
+      <TotalsTable
+        caption={`By status${several ? ` (${name})` : ''}`}
+        head="Status"
+        showRate={false}
+        currency={currency}
+        total={totals.total}
+        lines={totals.byStatus.map((s) => ({
+          key: s.status,
+          label: <StatusBadge status={s.status} family={s.statusFamily} />,
+          totals: s,
+          href: paymentsHref({ status: s.status, ...within(range) }),
+        }))}
+      />
+      <TotalsTable
+        caption={`By payment mode${several ? ` (${name})` : ''}`}
+        head="Payment mode"
+        currency={currency}
+        total={totals.total}
+        lines={totals.byMode.map((m) => ({
+          key: m.paymentMode ?? '',
+          label: m.paymentMode ? modeLabel(m.paymentMode) : <span className="text-slate-600">Not reported</span>,
+          totals: m,
+          href: m.paymentMode ? paymentsHref({ paymentMode: m.paymentMode, ...within(range) }) : undefined,
+        }))}
+      />
+      <TotalsTable caption={`By day (IST)${several ? ` (${name})` : ''}`} head="Day" currency={currency} total={totals.total} lines={dayLines(totals.days)} />
+    </section>
+  );
 }
 
 export default async function FinancePage({ searchParams }: { searchParams: Promise<Params> }) {
@@ -84,40 +123,20 @@ export default async function FinancePage({ searchParams }: { searchParams: Prom
         </p>
       )}
 
-      <Summary total={totals.total} previous={totals.previous} />
-      <VolumeChart days={totals.days} />
+      {totals.currencies.length === 0 && (
+        <p className="rounded-lg border border-slate-200 bg-white px-4 py-6 text-center text-sm text-slate-600">No payments in this range or the one before.</p>
+      )}
+      {totals.currencies.map((c) => (
+        <CurrencyBlock key={c.currency} totals={c} range={range} previousRange={totals.previousRange} several={totals.currencies.length > 1} />
+      ))}
       <p className="text-xs text-slate-600">
-        Success rate counts successful payments (success, partially refunded, refunded) out of payments with a final outcome — successful,
-        failed or cancelled. Payments still open (created, pending with the bank, authorised) are left out. Gross is the final amount of
-        every payment; amounts are summed exactly and shown rounded to the paisa (hover for the exact value). Each comparison is with the
-        same number of days just before.
+        Gross is the final amount of successful payments (success, partially refunded, refunded); refunds are the part given back (a
+        partly refunded payment counts only its refunded part, once its amount is known from a settlement); net is gross less refunds.
+        Success rate counts successful payments out of payments with a final outcome — successful, failed or cancelled; payments still
+        open are left out. Payments the provider contradicted (its status check disagreed, or it sent two final statuses) are counted
+        apart as unconfirmed. Currencies are never added together. Amounts are summed exactly and shown rounded to the paisa (hover
+        for the exact value). Each comparison is with the same number of days just before.
       </p>
-
-      <TotalsTable
-        caption="By status"
-        head="Status"
-        showRate={false}
-        total={totals.total}
-        lines={totals.byStatus.map((s) => ({
-          key: s.status,
-          label: <StatusBadge status={s.status} family={s.statusFamily} />,
-          totals: s,
-          href: paymentsHref({ status: s.status, ...within(range) }),
-        }))}
-      />
-      <TotalsTable
-        caption="By payment mode"
-        head="Payment mode"
-        total={totals.total}
-        lines={totals.byMode.map((m) => ({
-          key: m.paymentMode ?? '',
-          label: m.paymentMode ? modeLabel(m.paymentMode) : <span className="text-slate-600">Not reported</span>,
-          totals: m,
-          href: m.paymentMode ? paymentsHref({ paymentMode: m.paymentMode, ...within(range) }) : undefined,
-        }))}
-      />
-
-      <TotalsTable caption="By day (IST)" head="Day" total={totals.total} lines={dayLines(totals.days)} />
     </div>
   );
 }

@@ -1,16 +1,20 @@
 import { joinUrl, notConfigured, pathId, providerFetch, type CallContext, type ProviderRequest } from '../http';
 import { TokenCache, withToken } from '../token';
 import { isConfigured, type Configured, type EnkashPgConfig } from '../config';
-import { ProviderError, type EnkashPgClient, type OtpSendResult, type OtpValidateResult, type ProviderStatus } from '../types';
+import { ProviderError, type EnkashPgClient, type OtpSendResult, type OtpValidateResult, type ProviderStatus, type SettlementPayoutReply, type SettlementSearch } from '../types';
+import { payoutResult, searchResult } from './settlements';
 import { enkashError, resendResult, statusResult, tokenFromReply, validateResult } from './replies';
 
-/** Enkash payment gateway: merchant token, Resend OTP, Validate OTP, Get Transaction Status. */
+// A payout lists every payment it settles: tens of thousands of lines for a busy merchant's day.
+const SETTLEMENT_REPLY_BYTES = 64 * 1024 * 1024;
+
+/** Enkash payment gateway: merchant token, Resend OTP, Validate OTP, Get Transaction Status, settlement payouts. */
 export function createEnkashPgClient(config: Configured<EnkashPgConfig>, timeoutMs: number): EnkashPgClient {
   if (!isConfigured(config)) {
     const fail = async (): Promise<never> => {
       throw notConfigured('enkash', config.missing);
     };
-    return { resendOtp: fail, validateOtp: fail, getTransactionStatus: fail };
+    return { resendOtp: fail, validateOtp: fail, getTransactionStatus: fail, searchSettlementPayouts: fail, getSettlementPayout: fail };
   }
   return new EnkashPg(config, timeoutMs);
 }
@@ -44,6 +48,23 @@ class EnkashPg implements EnkashPgClient {
     const id = pathId(ctx, 'the transaction id', transactionId);
     const reply = await this.call(ctx, { method: 'GET', url: this.url(`/api/v0/payment/${id}`) });
     return statusResult(ctx, reply, transactionId);
+  }
+
+  async searchSettlementPayouts(search: SettlementSearch): Promise<{ payouts: SettlementPayoutReply[]; total: number | null }> {
+    const ctx = { ...this.ctx('search settlement payouts'), maxReplyBytes: SETTLEMENT_REPLY_BYTES };
+    const limit = Math.min(Math.max(1, Math.floor(search.limit)), 5000);
+    const query = new URLSearchParams({ offset: String(Math.max(0, Math.floor(search.offset))), limit: String(limit) });
+    if (search.orderBy) query.set('orderBy', search.orderBy);
+    if (search.direction) query.set('direction', search.direction);
+    const reply = await this.call(ctx, { method: 'POST', url: this.url(`/api/v0/settlement-payout/search?${query}`), json: search.filters ?? {} });
+    return searchResult(ctx, reply);
+  }
+
+  async getSettlementPayout(settlementPayoutId: string): Promise<SettlementPayoutReply> {
+    const ctx = { ...this.ctx('settlement payout'), maxReplyBytes: SETTLEMENT_REPLY_BYTES };
+    const id = pathId(ctx, 'the settlement payout id', settlementPayoutId);
+    const reply = await this.call(ctx, { method: 'GET', url: this.url(`/api/v0/settlement-payout/${id}`) });
+    return payoutResult(ctx, reply);
   }
 
   private call(ctx: CallContext, req: ProviderRequest) {

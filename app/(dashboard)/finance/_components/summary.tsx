@@ -1,6 +1,7 @@
 import { groupIndian, Money } from '@/app/_components/format';
 import { dayLabel } from '@/lib/finance/chart';
-import type { FinanceTotals, Totals } from '@/lib/finance/totals';
+import type { FinanceRange } from '@/lib/finance/range';
+import type { CurrencyTotals, Totals } from '@/lib/finance/totals';
 import { moneyUnits } from '@/lib/finance/chart';
 import { SuccessRate } from './totals-table';
 
@@ -46,17 +47,30 @@ function Stat({ label, note, children, delta }: { label: string; note?: string; 
   );
 }
 
-/** The grand totals of the range as headline figures, each against the same number of days before. */
-export function Summary({ total, previous }: { total: Totals; previous: FinanceTotals['previous'] }) {
-  const period = previous.range.days === 1 ? dayLabel(previous.range.from) : `${dayLabel(previous.range.from)} – ${dayLabel(previous.range.to)}`;
+/**
+ * The grand totals of one currency's range as headline figures, each against the same number of
+ * days before: money taken (gross), given back (refunds) and kept (net) apart; payments the
+ * provider contradicted counted apart, never in these figures.
+ */
+export function Summary({ totals, previousRange }: { totals: CurrencyTotals; previousRange: FinanceRange }) {
+  const { total, previous, currency } = totals;
+  const period = previousRange.days === 1 ? dayLabel(previousRange.from) : `${dayLabel(previousRange.from)} – ${dayLabel(previousRange.to)}`;
   const d = (now: string | number | null, before: string | number | null, kind: 'money' | 'count' | 'points') => <Delta now={now} before={before} kind={kind} period={period} />;
+  const cur = currency || null;
   return (
-    <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" aria-label="Totals of the range">
-      <Stat label="Gross volume" note="final amount, every status" delta={d(total.gross, previous.gross, 'money')}>
-        <Money value={total.gross} />
+    <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" aria-label={`Totals of the range${currency ? ` in ${currency}` : ''}`}>
+      <Stat label="Gross" note="successful payments’ final amount" delta={d(total.gross, previous.gross, 'money')}>
+        <Money value={total.gross} currency={cur} />
       </Stat>
-      <Stat label="Successful" note="success, partially refunded, refunded" delta={d(total.successful, previous.successful, 'money')}>
-        <Money value={total.successful} />
+      <Stat
+        label="Refunds"
+        note={total.refundUnknown > 0 ? `${groupIndian(String(total.refundUnknown))} partly refunded, amount not known yet` : 'refunded part of each payment'}
+        delta={d(total.refunds, previous.refunds, 'money')}
+      >
+        <Money value={total.refunds} currency={cur} />
+      </Stat>
+      <Stat label="Net" note="gross − refunds" delta={d(total.net, previous.net, 'money')}>
+        <Money value={total.net} currency={cur} />
       </Stat>
       <Stat label="Success rate" note={`${groupIndian(String(total.successCount))} of ${groupIndian(String(total.finalCount))} final payments`} delta={d(total.successRate, previous.successRate, 'points')}>
         <SuccessRate totals={total} />
@@ -64,11 +78,12 @@ export function Summary({ total, previous }: { total: Totals; previous: FinanceT
       <Stat label="Payments" note={`${groupIndian(String(total.count - total.finalCount))} still open`} delta={d(total.count, previous.count, 'count')}>
         {groupIndian(String(total.count))}
       </Stat>
-      <Stat label="MDR + GST" note="every status" delta={d(total.mdrGst, previous.mdrGst, 'money')}>
-        <Money value={total.mdrGst} />
-      </Stat>
-      <Stat label="Surcharge collected" note="incl. GST, successful payments" delta={d(total.surcharge, previous.surcharge, 'money')}>
-        <Money value={total.surcharge} />
+      <Stat
+        label="Unconfirmed"
+        note="the provider disagreed: not in these figures"
+        delta={<dd className="mt-1 text-xs text-slate-600">{groupIndian(String(totals.unconfirmed.count))} payments</dd>}
+      >
+        <Money value={totals.unconfirmed.amount} currency={cur} />
       </Stat>
     </dl>
   );

@@ -20,15 +20,15 @@ export function SuccessRate({ totals }: { totals: Totals }) {
 const NUM = 'px-4 py-2 text-right tabular-nums whitespace-nowrap';
 
 /** One table for every breakdown (day, status, mode): the same columns, the same grand total. */
-export function TotalsTable({ caption, head, lines, total, showRate = true }: { caption: string; head: string; lines: TotalsLine[]; total?: Totals; showRate?: boolean }) {
+export function TotalsTable({ caption, head, lines, total, showRate = true, currency = 'INR' }: { caption: string; head: string; lines: TotalsLine[]; total?: Totals; showRate?: boolean; currency?: string | null }) {
   const cells = (t: Totals) => (
     <>
       <td data-label="Payments" className={NUM}>{groupIndian(String(t.count))}</td>
-      <td data-label="Gross" className={NUM}><Money value={t.gross} /></td>
-      <td data-label="Successful" className={NUM}><Money value={t.successful} /></td>
+      <td data-label="Gross" className={NUM}><Money value={t.gross} currency={currency} /></td>
+      <td data-label="Refunds" className={NUM}><Money value={t.refunds} currency={currency} /></td>
+      <td data-label="Net" className={NUM}><Money value={t.net} currency={currency} /></td>
       {showRate && <td data-label="Success rate" className={NUM}><SuccessRate totals={t} /></td>}
-      <td data-label="MDR + GST" className={NUM}><Money value={t.mdrGst} /></td>
-      <td data-label="Surcharge collected" className={NUM}><Money value={t.surcharge} /></td>
+      <td data-label="MDR + GST" className={NUM}><Money value={t.fees} currency={currency} /></td>
     </>
   );
   return (
@@ -40,10 +40,10 @@ export function TotalsTable({ caption, head, lines, total, showRate = true }: { 
             <th scope="col" className="px-4 py-2 text-left font-medium">{head}</th>
             <th scope="col" className="px-4 py-2 text-right font-medium">Payments</th>
             <th scope="col" className="px-4 py-2 text-right font-medium">Gross</th>
-            <th scope="col" className="px-4 py-2 text-right font-medium">Successful</th>
+            <th scope="col" className="px-4 py-2 text-right font-medium">Refunds</th>
+            <th scope="col" className="px-4 py-2 text-right font-medium">Net</th>
             {showRate && <th scope="col" className="px-4 py-2 text-right font-medium">Success rate</th>}
             <th scope="col" className="px-4 py-2 text-right font-medium">MDR + GST</th>
-            <th scope="col" className="px-4 py-2 text-right font-medium">Surcharge collected</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">

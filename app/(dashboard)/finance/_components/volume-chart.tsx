@@ -1,6 +1,6 @@
 import { groupIndian } from '@/app/_components/format';
 import { compactInr, dayLabel, moneyAxis, shareOf } from '@/lib/finance/chart';
-import type { FinanceTotals } from '@/lib/finance/totals';
+import type { CurrencyTotals } from '@/lib/finance/totals';
 import { compareMoney, formatMoney } from '@/lib/money';
 import { ChartTooltip } from './chart-tooltip';
 
@@ -20,7 +20,7 @@ const rupees = (v: string) => `₹${groupIndian(formatMoney(v))}`;
  * several text parts made React's hydration fail and left the chart unnamed). A click on a bar
  * opens that day's payments; hovering shows the day's figures.
  */
-export function VolumeChart({ days }: { days: FinanceTotals['days'] }) {
+export function VolumeChart({ days }: { days: CurrencyTotals['days'] }) {
   const max = days.reduce((m, d) => (compareMoney(d.gross, m) > 0 ? d.gross : m), '0.0000');
   const axis = moneyAxis(max);
   const empty = days.every((d) => d.count === 0);

@@ -26,6 +26,7 @@ import { otpLimits, waitingForOtp } from '@/lib/otp/policy';
 import { CasesSection } from './_components/cases';
 import { ClaimKeeper } from './_components/claim-keeper';
 import { OtpConsole } from './_components/otp-console';
+import { SettlementLine } from './_components/settlement';
 import { Verification } from './_components/verification';
 
 // The page and its tab title read the payment once per request.
@@ -162,6 +163,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         </Section>
       </div>
 
+      {can(user.role, 'settlements.read') && <SettlementLine t={t} />}
       <CasesSection cases={cases} user={user} />
       <Verification t={t} />
       {claim && <ClaimKeeper paymentId={t.id} />}
