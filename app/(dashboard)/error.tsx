@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { startTransition, useEffect, useRef } from 'react';
+import { startTransition, useEffect } from 'react';
 import { BUTTON } from '@/app/_components/ui';
 
 /**
@@ -10,17 +10,22 @@ import { BUTTON } from '@/app/_components/ui';
  * itself a few times (2, 4, 8 s) before leaving it to the person. The error's details stay in the
  * server's log; the digest identifies it there.
  */
+// Kept across the boundary's remounts (each failed retry mounts it again): tries in a row, reset
+// once a minute has passed without an error.
+const streak = { tries: 0, lastAt: 0 };
+
 export default function DashboardError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   const router = useRouter();
-  const tries = useRef(0);
   const retry = () =>
     startTransition(() => {
       router.refresh();
       reset();
     });
   useEffect(() => {
-    if (tries.current >= 3) return;
-    const timer = setTimeout(retry, 2000 * 2 ** tries.current++);
+    if (Date.now() - streak.lastAt > 60_000) streak.tries = 0;
+    streak.lastAt = Date.now();
+    if (streak.tries >= 3) return;
+    const timer = setTimeout(retry, 2000 * 2 ** streak.tries++);
     return () => clearTimeout(timer);
     // Each new error (a new render of this boundary) schedules the next try.
     // eslint-disable-next-line react-hooks/exhaustive-deps
