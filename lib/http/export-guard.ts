@@ -9,7 +9,13 @@ import { htmlPage, wantsHtml } from './html-page';
  * site, the permission, and a fresh second factor. A browser gets a page or the step-up redirect;
  * an API caller gets the error. Returns the user, or the Response to send instead.
  */
-export async function exportGuard(req: Request, permission: Permission, back: { href: string; label: string }): Promise<StaffUser | Response> {
+export async function exportGuard(
+  req: Request,
+  permission: Permission,
+  back: { href: string; label: string },
+  /** What is exported, in words ("payments"), for the refusal a role without the permission gets. */
+  what = 'this',
+): Promise<StaffUser | Response> {
   try {
     refuseCrossSite(req, { typedAddress: true });
   } catch (err) {
@@ -29,7 +35,8 @@ export async function exportGuard(req: Request, permission: Permission, back: { 
       return new Response(null, { status: 303, headers: { location: `/login/step-up?next=${encodeURIComponent(here.pathname + here.search)}` } });
     }
     if (err instanceof AppError && err.code === 'forbidden' && wantsHtml(req)) {
-      return htmlPage(403, { title: 'Export not allowed', heading: 'Your role cannot export this', body: 'CSV exports are for finance and admin staff.', link: back });
+      // A shared export link opened by a role that cannot export: a page saying so, not raw JSON.
+      return htmlPage(403, { title: 'Export not allowed', heading: `Your role cannot export ${what}`, body: 'CSV exports are for finance and admin staff.', link: back });
     }
     throw err;
   }

@@ -1,10 +1,8 @@
 // GET /payments/export?<the /payments search> — every matching payment as CSV (finance, admin).
 import { getDb } from '@/db/client';
 import { recordAudit } from '@/lib/audit/record';
-import { authorizeSensitive } from '@/lib/auth/guards';
 import { exportFilename, exportFilters, exportPaymentsCsv } from '@/lib/finance/export';
-import { AppError } from '@/lib/errors';
-import { refuseCrossSite } from '@/lib/http/fetch-site';
+import { exportGuard } from '@/lib/http/export-guard';
 import { htmlPage, wantsHtml } from '@/lib/http/html-page';
 import { clientIp } from '@/lib/http/request';
 import { rawSearch, searchFromParams, searchHref } from '@/lib/payments/search-params';
@@ -16,40 +14,9 @@ export const GET = route(async (req) => {
   const params = new URL(req.url).searchParams;
   // The same search on the list: where a person opening this link in a browser is sent back to.
   const list = searchHref('/payments', rawSearch(params), { cursor: null, limit: null });
-  try {
-    // A link or form on another site must not start an audited export in the victim's name; a typed
-    // address or a bookmark may (Sec-Fetch-Site none).
-    refuseCrossSite(req, { typedAddress: true });
-  } catch (err) {
-    if (!wantsHtml(req)) throw err;
-    return htmlPage(403, {
-      title: 'Export not started',
-      heading: 'This export was opened from another site',
-      body: 'Nothing was exported: PayOps starts an export only from its own pages or an address you type yourself. Open the list and export from there.',
-      link: { href: list, label: 'See these payments' },
-    });
-  }
-  let user;
-  try {
-    // An export takes every matching payment out of PayOps: a fresh second-factor check first.
-    user = await authorizeSensitive('payments.export');
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'step_up_required' && wantsHtml(req)) {
-      // A relative Location: behind a proxy (or on 127.0.0.1) req.url's host is not the one the browser used.
-      const here = new URL(req.url);
-      return new Response(null, { status: 303, headers: { location: `/login/step-up?next=${encodeURIComponent(here.pathname + here.search)}` } });
-    }
-    // A shared export link opened by a role that cannot export: a page saying so, not raw JSON.
-    if (err instanceof AppError && err.code === 'forbidden' && wantsHtml(req)) {
-      return htmlPage(403, {
-        title: 'Export not allowed',
-        heading: 'Your role cannot export payments',
-        body: 'CSV exports are for finance and admin staff. You can still look at these payments in the list.',
-        link: { href: list, label: 'See these payments' },
-      });
-    }
-    throw err;
-  }
+  // Not from another site, the permission, and a fresh second factor (a browser gets a page or the step-up).
+  const user = await exportGuard(req, 'payments.export', { href: list, label: 'See these payments' }, 'payments');
+  if (user instanceof Response) return user;
   // Unlike the page, a bad filter is refused: exporting everything instead would be a surprise.
   const search = searchFromParams(params);
   if (!search.success) {
