@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { expect, test as setup } from '@playwright/test';
-import { account, exampleWith, LONG_ID, NOTIFY_PATH, ROLES, storageState } from './fixtures';
+import { account, exampleWith, LONG_ID, NOTIFY_PATH, ROLES, SANDBOX, storageState } from './fixtures';
 import { recoveryFile, saveSecret, signInAndEnrol } from './totp';
 
 // Signs in once per role through the real form (enrolling where the role requires it) and keeps
@@ -30,7 +30,15 @@ setup('post test payments', async ({ request }) => {
     { transactionId: LONG_ID, orderId: 'ORDER-WITH-A-VERY-LONG-IDENTIFIER-0123456789-ABCDEFGHIJ', cardHolderName: 'NA', paymentMode: 'PAY_LATER', maskedCardNumber: null, amount: '150000.1250', finalAmount: '150000.1250', surcharge: '0.0000', surchargeGst: '0.0000', status: 'FAILED' },
   ];
   for (const p of payments) {
-    const res = await request.post(NOTIFY_PATH, { data: exampleWith({ txnDate: '2025-03-10 10:00:00', ...p }), headers: { 'content-type': 'application/json' } });
+    const body = exampleWith({ txnDate: '2025-03-10 10:00:00', ...p });
+    // The simulator first, so PayOps' check of each notification confirms it (a payment the provider
+    // does not know is contradicted, and /finance counts it apart as unconfirmed).
+    const parsed = JSON.parse(body) as { transactionId: string; status: string; finalAmount: string };
+    const known = await request.post(`${SANDBOX}/__sandbox/payments`, {
+      data: { provider: 'enkash', id: parsed.transactionId, status: parsed.status, amount: parsed.finalAmount, payload: parsed },
+    });
+    expect(known.status()).toBe(200);
+    const res = await request.post(NOTIFY_PATH, { data: body, headers: { 'content-type': 'application/json' } });
     expect(res.status()).toBe(200);
   }
 });

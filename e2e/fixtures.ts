@@ -11,6 +11,8 @@ export const DOCUMENTED_EXAMPLE = readFileSync('test/enkash.ts', 'utf8').match(/
 /** A payment with a very long provider id (posted by auth.setup.ts). */
 export const LONG_ID = `EKE2ELONG${'X'.repeat(60)}0005`;
 export const NOTIFY_PATH = `/api/webhooks/enkash/notify?key=${E2E.webhookSecret}`;
+/** The provider simulator the e2e server runs beside itself (PAYOPS_SANDBOX=1), on E2E_PORT + 10. */
+export const SANDBOX = `http://127.0.0.1:${Number(new URL(E2E.baseURL).port) + 10}`;
 
 export function exampleWith(overrides: Record<string, unknown>): string {
   return JSON.stringify({ ...JSON.parse(DOCUMENTED_EXAMPLE), ...overrides });

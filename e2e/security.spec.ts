@@ -15,6 +15,20 @@ async function passwordOnly(browser: Browser, email: string, password: string): 
   return context;
 }
 
+/** Adds a staff user through the admin's Users page (a test's own account, so ending its sessions touches no other test). */
+async function addUser(browser: Browser, email: string, role: 'Admin' | 'Finance' | 'Support', password: string): Promise<void> {
+  const admin = await browser.newContext({ storageState: storageState('admin') });
+  const adminPage = await admin.newPage();
+  await adminPage.goto('/admin/users');
+  const add = adminPage.getByRole('form', { name: 'Add a user' });
+  await add.getByLabel('Email').fill(email);
+  await choose(add, 'Role', role);
+  await add.getByLabel('Password').fill(password);
+  await add.getByRole('button', { name: 'Add user' }).click();
+  await expect(adminPage.getByRole('row').filter({ hasText: email })).toBeVisible();
+  await admin.close();
+}
+
 test('a new admin must enrol a second factor before seeing any page', async ({ browser }, testInfo) => {
   const admin = await browser.newContext({ storageState: storageState('admin') });
   const adminPage = await admin.newPage();
@@ -93,7 +107,12 @@ test('an export needs a code checked in the last minutes: the browser asks for o
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.waitForURL('**/payments');
   // Age this session's last code check past the step-up window.
-  await e2eQuery(`UPDATE staff_sessions SET step_up_at = now() - interval '2 hours' WHERE user_id = (SELECT id FROM users WHERE email = $1) AND revoked_at IS NULL`, [email]);
+  // Only this browser's session (the newest): the session the other specs share stays stepped up.
+  await e2eQuery(
+    `UPDATE staff_sessions SET step_up_at = now() - interval '2 hours'
+      WHERE id_hash = (SELECT s.id_hash FROM staff_sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1 ORDER BY s.created_at DESC LIMIT 1)`,
+    [email],
+  );
 
   await page.goto('/payments/export?status=FAILED');
   expect(new URL(page.url()).pathname).toBe('/login/step-up');
@@ -107,7 +126,10 @@ test('an export needs a code checked in the last minutes: the browser asks for o
 });
 
 test('sign-out ends the session for a copied cookie too, and "sign out everywhere" reaches another browser', async ({ browser }) => {
-  const { email, password } = account('support');
+  // Its own account: signing out everywhere must not end the sessions the other specs share.
+  const email = `signing-out-${Date.now()}@e2e.payops.test`;
+  const password = 'a-password-to-sign-out-with';
+  await addUser(browser, email, 'Support', password);
   const a = await passwordOnly(browser, email, password);
   const copied = await browser.newContext({ storageState: await a.storageState() });
   const copiedPage = await copied.newPage();

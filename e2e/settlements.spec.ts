@@ -1,9 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { E2E } from '../playwright.config';
-import { exampleWith, NOTIFY_PATH, seriousAxeViolations, storageState } from './fixtures';
+import { exampleWith, NOTIFY_PATH, SANDBOX, seriousAxeViolations, storageState } from './fixtures';
 
 // The provider simulator beside the e2e server (scripts/start.mjs: PORT + 10).
-const SANDBOX = `http://127.0.0.1:${Number(new URL(E2E.baseURL).port) + 10}`;
 const istDay = (daysAgo: number) => new Date(Date.now() + 330 * 60_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
 test.use({ storageState: storageState('finance') });
