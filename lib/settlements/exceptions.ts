@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import { settlementExceptions, type ExceptionKind, type ExceptionState, type SettlementException } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
@@ -58,42 +59,43 @@ export async function resolveException(
   const note = cleanNote(params.note);
   if (!note) throw new AppError('invalid_input', 'Say in a note what was done about it.');
   if (!(params.resolution in RESOLUTIONS)) throw new AppError('invalid_input', 'Choose a resolution.');
-  const t = TRANSITIONS.resolve;
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(settlementExceptions)
-      .set({
-        state: t.to,
-        resolution: params.resolution,
-        note,
-        resolvedAt: new Date(),
-        resolvedBy: `user:${params.actor.userId}`,
-        // Kept so a later, different difference reopens it (contradicted).
-        resolvedDifference: sql`${settlementExceptions.difference}`,
-      })
-      .where(and(eq(settlementExceptions.id, params.id), eq(settlementExceptions.state, t.from)))
-      .returning();
-    await recordAudit(tx, {
-      actor: `user:${params.actor.userId}`,
-      actorRole: params.actor.role,
-      action: t.action,
-      target: `settlement_exception:${params.id}`,
-      sourceIp: params.actor.sourceIp,
-      outcome: row ? 'ok' : 'refused_not_open',
-      details: { resolution: params.resolution, note },
-    });
-    if (!row) throw new AppError('conflict', 'This exception is not open any more: reload the page to see who resolved it.');
-    return row;
+  return transition(db, TRANSITIONS.resolve, params, {
+    set: {
+      resolution: params.resolution,
+      note,
+      resolvedAt: new Date(),
+      resolvedBy: `user:${params.actor.userId}`,
+      // Kept so a later, different difference reopens it (contradicted).
+      resolvedDifference: sql`${settlementExceptions.difference}`,
+    },
+    details: { resolution: params.resolution, note },
+    refused: { outcome: 'refused_not_open', message: 'This exception is not open any more: reload the page to see who resolved it.' },
   });
 }
 
 export async function reopenException(db: Db, params: { id: number; note: string; actor: Actor }): Promise<SettlementException> {
   const note = cleanNote(params.note);
-  const t = TRANSITIONS.reopen;
+  return transition(db, TRANSITIONS.reopen, params, {
+    set: { resolution: null, resolvedAt: null, resolvedBy: null, resolvedDifference: null, note: note || null },
+    details: { note },
+    refused: { outcome: 'refused_not_resolved', message: 'This exception is already open.' },
+  });
+}
+
+/**
+ * One person's transition: the conditional UPDATE (only from its state) and its audit row in one
+ * transaction; a lost race is audited as refused and answered as a conflict.
+ */
+async function transition(
+  db: Db,
+  t: (typeof TRANSITIONS)[keyof typeof TRANSITIONS],
+  params: { id: number; actor: Actor },
+  change: { set: PgUpdateSetSource<typeof settlementExceptions>; details: Record<string, unknown>; refused: { outcome: string; message: string } },
+): Promise<SettlementException> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(settlementExceptions)
-      .set({ state: t.to, resolution: null, resolvedAt: null, resolvedBy: null, resolvedDifference: null, note: note || null })
+      .set({ state: t.to, ...change.set })
       .where(and(eq(settlementExceptions.id, params.id), eq(settlementExceptions.state, t.from)))
       .returning();
     await recordAudit(tx, {
@@ -102,10 +104,10 @@ export async function reopenException(db: Db, params: { id: number; note: string
       action: t.action,
       target: `settlement_exception:${params.id}`,
       sourceIp: params.actor.sourceIp,
-      outcome: row ? 'ok' : 'refused_not_resolved',
-      details: { note },
+      outcome: row ? 'ok' : change.refused.outcome,
+      details: change.details,
     });
-    if (!row) throw new AppError('conflict', 'This exception is already open.');
+    if (!row) throw new AppError('conflict', change.refused.message);
     return row;
   });
 }
