@@ -1,13 +1,12 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { headers } from 'next/headers';
 import { getDb } from '@/db/client';
 import { auditVerifyQueue } from '@/lib/audit/jobs';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors';
-import { clientIp } from '@/lib/http/request';
+import { actionIp } from '@/lib/http/action-request';
 import { sendJob, waitForJob } from '@/lib/jobs/boss';
 
 const rows = (n: number) => `${n.toLocaleString('en-IN')} ${n === 1 ? 'row' : 'rows'}`;
@@ -29,7 +28,7 @@ export async function verifyAuditLogAction(_prev: VerifyState): Promise<VerifySt
     if (err instanceof AppError) return { ok: false, message: err.message };
     throw err;
   }
-  const sourceIp = clientIp(new Request('http://x', { headers: await headers() }));
+  const sourceIp = await actionIp();
   const jobId = await sendJob(auditVerifyQueue, {});
   await recordAudit(await getDb(), { actor: `user:${user.id}`, actorRole: user.role, action: 'audit.verify_requested', target: 'audit_log', sourceIp, outcome: 'ok' });
   if (!jobId) return { ok: true, message: 'A full verification is already waiting to run; its result will show here.' };

@@ -1,12 +1,11 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { authorize } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors';
-import { clientIp } from '@/lib/http/request';
+import { actionIp } from '@/lib/http/action-request';
 import { changeJob } from '@/lib/jobs/operations';
 
 /** Retry or cancel one job from /operations (admin), audited; the page says what happened. */
@@ -15,7 +14,7 @@ export async function jobAction(form: FormData): Promise<void> {
   try {
     const user = await authorize('operations.manage');
     const action = form.get('action') === 'retry' ? 'retry' : 'cancel';
-    const sourceIp = clientIp(new Request('http://x', { headers: await headers() }));
+    const sourceIp = await actionIp();
     await changeJob(await getDb(), {
       action,
       queue: String(form.get('queue') ?? ''),

@@ -1,13 +1,12 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { headers } from 'next/headers';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { authorize } from '@/lib/auth/guards';
 import type { Permission } from '@/lib/auth/permissions';
 import { AppError } from '@/lib/errors';
-import { clientIp } from '@/lib/http/request';
+import { actionIp } from '@/lib/http/action-request';
 import { deleteView, saveView, saveViewSchema, setViewPinned, setViewShared, viewIdSchema, type ViewActor, type ViewResult } from '@/lib/views/views';
 
 export interface ViewActionState {
@@ -19,7 +18,7 @@ export interface ViewActionState {
 async function actor(permission: Permission): Promise<ViewActor | ViewActionState> {
   try {
     const user = await authorize(permission);
-    return { id: user.id, role: user.role, sourceIp: clientIp(new Request('http://x', { headers: await headers() })) };
+    return { id: user.id, role: user.role, sourceIp: await actionIp() };
   } catch (err) {
     if (err instanceof AppError) return { ok: false, message: err.message };
     throw err;

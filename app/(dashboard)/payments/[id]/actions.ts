@@ -1,11 +1,10 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { headers } from 'next/headers';
 import { getDb } from '@/db/client';
 import { authorize } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors';
-import { clientIp } from '@/lib/http/request';
+import { actionIp } from '@/lib/http/action-request';
 import { parsePaymentId } from '@/lib/payments/search-params';
 import { paymentExists } from '@/lib/payments/queries';
 import { waitForJob } from '@/lib/jobs/boss';
@@ -39,7 +38,7 @@ export async function recheckAction(_prev: RecheckState, form: FormData): Promis
   }
   const id = parsePaymentId(String(form.get('id') ?? ''));
   if (id === null) return { ok: false, message: 'That is not a payment id.' };
-  const sourceIp = clientIp(new Request('http://x', { headers: await headers() }));
+  const sourceIp = await actionIp();
   if (!(await paymentExists(await getDb(), id))) return { ok: false, message: 'That payment does not exist.' };
   const jobId = await enqueueVerification({ id, cause: 'recheck', audit: { actor: `user:${user.id}`, actorRole: user.role, sourceIp } });
   if (!jobId) return { ok: true, message: 'A check of this payment is already queued; its answer will show here.' };

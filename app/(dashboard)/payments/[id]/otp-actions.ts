@@ -1,14 +1,13 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { headers } from 'next/headers';
 import type { z } from 'zod';
 import { getDb } from '@/db/client';
 import type { OtpKind } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize, currentUser, type StaffUser } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors';
-import { clientIp } from '@/lib/http/request';
+import { actionIp } from '@/lib/http/action-request';
 import { actionState, consoleIdempotencyKey, resendFormSchema, walletOtpFormSchema, type OtpActionState } from '@/lib/otp/console';
 import type { OtpCaller } from '@/lib/otp/ledger';
 import { requestOtp } from '@/lib/otp/resend';
@@ -25,7 +24,7 @@ export async function sendWalletOtpAction(_prev: OtpActionState | null, form: Fo
 }
 
 async function otpAction(kind: Exclude<OtpKind, 'validate'>, form: FormData): Promise<OtpActionState> {
-  const sourceIp = clientIp(new Request('http://x', { headers: await headers() }));
+  const sourceIp = await actionIp();
   let user: StaffUser;
   try {
     user = await authorize('otp.resend');
