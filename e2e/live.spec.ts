@@ -172,6 +172,12 @@ test.describe('live pages across two instances', () => {
       await page.getByRole('region', { name: 'Payments found' }).getByRole('link', { name: id }).click();
       const header = page.getByRole('region', { name: 'Payment summary' });
       await expect(liveStatus(page)).toHaveAttribute('data-status', 'live');
+      // A's check with the simulator (which does not know this payment) changes the payment once
+      // more and B's page re-reads it. Stopping B under that re-read is a different test (the
+      // error boundary's retries): wait until the check's verdict is on the page, and the re-read
+      // it caused has ended, before the stream is dropped.
+      await expect(page.getByTestId('verification')).not.toHaveText('unconfirmed', { timeout: 15_000 });
+      await page.waitForTimeout(1500);
 
       await stopB();
       await expect(liveStatus(page)).toHaveAttribute('data-status', 'reconnecting', { timeout: 10_000 });
