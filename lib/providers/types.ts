@@ -11,6 +11,7 @@ export type ProviderErrorCode =
   | 'rate_limited' // the provider's own OTP limit (Juspay max_limit_exceeded)
   | 'invalid_input' // the provider refused the ids or the OTP (4xx other than auth/limit)
   | 'not_found'
+  | 'duplicate_request' // a refund request id the provider has already seen (Juspay duplicate.call): the first one landed
   | 'unauthorized'; // PayOps' credentials were refused (after one token refresh)
 
 export class ProviderError extends Error {
@@ -78,6 +79,32 @@ export interface JuspayRefund {
   status: string | null;
   amount: string | null;
   sentToGateway: boolean | null;
+  /** The gateway's refund reference (`ref` / `epg_txn_id`) and the bank's ARN (`refund_arn`), when given. */
+  ref: string | null;
+  arn: string | null;
+  errorMessage: string | null;
+}
+
+/** Where a refund stands at the provider, in PayOps' words. */
+export type ProviderRefundState = 'pending' | 'succeeded' | 'failed' | 'manual_review';
+
+/**
+ * What a provider said about one refund: the answer to the refund call, or to a later status
+ * question. Money is exact decimal text; the provider's own status word is kept beside PayOps'.
+ */
+export interface ProviderRefund {
+  provider: ProviderName;
+  /** PayOps' idempotent request id (Enkash `requestId`, Juspay `unique_request_id`). */
+  requestId: string;
+  /** The provider's id for the refund: Enkash's refund transaction id, Juspay's refund id. */
+  providerRefundId: string | null;
+  state: ProviderRefundState;
+  providerStatus: string | null;
+  amount: string | null;
+  /** The bank's reference for the money's way back (ARN / RRN), when the provider gives one. */
+  arn: string | null;
+  /** The provider's words, safe to show staff. */
+  message: string | null;
 }
 
 /**
@@ -157,6 +184,16 @@ export interface EnkashPgClient {
   searchSettlementPayouts(search: SettlementSearch): Promise<{ payouts: SettlementPayoutReply[]; total: number | null }>;
   /** Get Settlement Payout, with its lines; an unknown payout is `not_found`. */
   getSettlementPayout(settlementPayoutId: string): Promise<SettlementPayoutReply>;
+  /**
+   * Refund (`POST /api/v0/payment/{transactionId}/refund`, `{amount, remarks, requestId}`). A send:
+   * a timeout is `provider_timeout` with `outcomeUnknown`, never retried by the client.
+   */
+  refund(input: { transactionId: string; amount: string; remarks: string | null; requestId: string }): Promise<ProviderRefund>;
+  /**
+   * Where an Enkash refund stands: Get Transaction Status of the refund's own transaction id
+   * (the refund reply names it). PayOps' working assumption, kept in this one call.
+   */
+  getRefundStatus(input: { refundTransactionId: string; requestId: string }): Promise<ProviderRefund>;
 }
 
 export interface EnkashWalletClient {
@@ -168,6 +205,13 @@ export interface JuspayClient {
   processOtp(input: { txnId: string; challengeId: string; customerId: string; otp: string }): Promise<OtpValidateResult>;
   /** Order Status: 404 / an unknown order is `not_found`. */
   getOrderStatus(orderId: string): Promise<JuspayOrderStatus>;
+  /**
+   * Refund (`POST /orders/{order_id}/refunds`, `unique_request_id` ≤ 20 characters, `amount`).
+   * The reply is the order with its `refunds[]`; the one with this request id is returned.
+   * `duplicate.call` is `duplicate_request` (the first call landed: ask the order status); a
+   * timeout is `provider_timeout` with `outcomeUnknown`.
+   */
+  refund(input: { orderId: string; requestId: string; amount: string }): Promise<ProviderRefund>;
 }
 
 export interface Providers {
