@@ -109,6 +109,24 @@ const envSchema = z.object({
   SETTLEMENT_FEE_TOLERANCE: z.string().regex(/^\d{1,6}(\.\d{1,4})?$/, 'must be rupees, e.g. 0.10').default('0.10'),
   // How far back the daily settlement sync looks (payouts can be re-issued or arrive late).
   SETTLEMENT_SYNC_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  // Refunds (lib/refunds/): who approves (never the requester), when a request needs a note and a
+  // minute's wait, how long it waits for a decision, the daily limits past which only an admin may
+  // approve, when a refund without a final answer is stuck, and (for the merchant API) the amount
+  // below which a refund needs no staff approval (unset: every refund needs one).
+  REFUND_APPROVER_ROLES: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? 'admin').split(',').map((r) => r.trim()).filter(Boolean))
+    .refine((roles) => roles.length > 0 && roles.every((r) => ['admin', 'finance'].includes(r)), 'must list roles: admin, finance'),
+  REFUND_NOTE_ABOVE: z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be rupees, e.g. 10000').default('10000'),
+  REFUND_EXPIRY_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(72),
+  REFUND_USER_DAILY_LIMIT: z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be rupees').default('200000'),
+  REFUND_DAILY_LIMIT: z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be rupees').default('1000000'),
+  REFUND_STUCK_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  REFUND_API_AUTO_APPROVE_BELOW: z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be rupees')
+    .optional(),
   // Alerts (lib/alerts/): where they are posted, how they are signed, and when each rule trips.
   ALERT_WEBHOOK_URL: optionalUrl,
   ALERT_WEBHOOK_SECRET: optionalText,

@@ -9,3 +9,4 @@ export * from './saved-views';
 export * from './live';
 export * from './settlements';
 export * from './cases';
+export * from './refunds';

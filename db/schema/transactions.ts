@@ -45,6 +45,11 @@ export const transactions = pgTable(
     // Money given back so far, when known (a settlement's refund lines; the refunds flow). Null:
     // not known — a REFUNDED payment then counts its whole final amount as refunded.
     refundedAmount: money('refunded_amount'),
+    // PayOps' own refunds (lib/refunds): held (approved and not failed, succeeded included) and
+    // succeeded. Written only by the refunds trigger (migration `refunds`), which refuses a hold
+    // past what was captured.
+    refundReserved: money('refund_reserved').notNull().default('0'),
+    refundSucceeded: money('refund_succeeded').notNull().default('0'),
 
     cardScheme: text('card_scheme'),
     cardLast4: text('card_last4'),

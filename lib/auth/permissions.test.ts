@@ -30,6 +30,9 @@ const MATRIX: Record<Permission, { admin: boolean; finance: boolean; support: bo
   'settlements.resolve': { admin: true, finance: true, support: false },
   'settlements.export': { admin: true, finance: true, support: false },
   'fees.manage': { admin: true, finance: false, support: false },
+  'refunds.read': { admin: true, finance: true, support: true },
+  'refunds.request': { admin: true, finance: true, support: false },
+  'refunds.approve': { admin: true, finance: false, support: false },
 };
 
 describe('permission matrix', () => {
@@ -44,6 +47,19 @@ describe('permission matrix', () => {
       });
     }
   }
+
+  it('lets configuration name who approves refunds (e.g. senior finance), never support', () => {
+    const before = process.env.REFUND_APPROVER_ROLES;
+    try {
+      process.env.REFUND_APPROVER_ROLES = 'admin, finance, support';
+      expect(can('finance', 'refunds.approve')).toBe(true);
+      expect(can('admin', 'refunds.approve')).toBe(true);
+      expect(can('support', 'refunds.approve')).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.REFUND_APPROVER_ROLES;
+      else process.env.REFUND_APPROVER_ROLES = before;
+    }
+  });
 
   it('refuses no role and unknown roles', () => {
     expect(can(null, 'payments.read')).toBe(false);

@@ -43,10 +43,26 @@ export const PERMISSIONS = {
   'settlements.resolve': ['finance', 'admin'],
   'settlements.export': ['finance', 'admin'],
   'fees.manage': ['admin'],
+  // Refunds (lib/refunds): finance and admins ask; a different person approves — admins by default,
+  // or the roles REFUND_APPROVER_ROLES names (e.g. admin,finance for senior finance), see `can`.
+  // A request past a daily limit waits for an admin whatever this says.
+  'refunds.read': ['finance', 'support', 'admin'],
+  'refunds.request': ['finance', 'admin'],
+  'refunds.approve': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/** Roles set by configuration rather than this map (read on the server only). */
+function configured(permission: Permission): readonly Role[] | null {
+  if (permission === 'refunds.approve' && typeof process !== 'undefined' && process.env.REFUND_APPROVER_ROLES) {
+    return process.env.REFUND_APPROVER_ROLES.split(',')
+      .map((r) => r.trim())
+      .filter((r): r is Role => r === 'admin' || r === 'finance');
+  }
+  return null;
+}
+
 export function can(role: Role | null | undefined, permission: Permission): boolean {
-  return !!role && (PERMISSIONS[permission] as readonly Role[]).includes(role);
+  return !!role && (configured(permission) ?? (PERMISSIONS[permission] as readonly Role[])).includes(role);
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '@/lib/auth/permissions';
 import { REVIEW_FLAGS } from '@/lib/payments/flags';
@@ -6,7 +6,14 @@ import { CASE_KINDS } from './kinds';
 
 describe('case kinds', () => {
   it('are the same in TypeScript and in the triggers', () => {
-    const sql = readFileSync(new URL('../../db/migrations/0018_cases_triggers.sql', import.meta.url), 'utf8');
+    // The newest definition wins: the last migration that (re)defines the function.
+    const dir = new URL('../../db/migrations/', import.meta.url);
+    const sql = readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+      .map((f) => readFileSync(new URL(f, dir), 'utf8'))
+      .filter((text) => /FUNCTION payops_case_kinds\(\)/.test(text))
+      .at(-1)!;
     const list = /payops_case_kinds\(\) RETURNS text\[\][\s\S]*?ARRAY\[([\s\S]*?)\]/.exec(sql)![1];
     const inSql = [...list.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).sort();
     expect(inSql).toEqual(Object.keys(CASE_KINDS).sort());

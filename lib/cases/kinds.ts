@@ -2,7 +2,7 @@ import type { Permission } from '@/lib/auth/permissions';
 
 /**
  * The flag kinds that become cases, and who may resolve each. The same list is in SQL
- * (payops_case_kinds(), migration cases_triggers); kinds.test.ts keeps the two equal.
+ * (payops_case_kinds(), last defined in migration refunds); kinds.test.ts keeps the two equal.
  *
  * Who resolves what (the roles are in lib/auth/permissions.ts):
  * - money flags (`cases.resolve_money`: finance, admin): whether, and how much, the customer was
@@ -12,6 +12,8 @@ import type { Permission } from '@/lib/auth/permissions';
  * - status flags (`cases.resolve_status`: support, admin): a payment stuck open at the bank, a
  *   status PayOps does not know, a card number cut from a notification. Support is on the phone with
  *   the customer and the provider for these; no total moves when they close.
+ * - refund flags (`cases.resolve_money`): a refund with no final answer for days, or whose send
+ *   never answered; finance follows money that left (or may have left) the merchant.
  * - `unauthenticated` (`cases.resolve_security`: admin): a notification taken while no webhook
  *   secret was set could have come from anyone; only the people who hold the secrets can judge it.
  */
@@ -25,6 +27,9 @@ export const CASE_KINDS = {
   unknown_status: { label: 'Unknown status', resolve: 'cases.resolve_status' },
   card_number_scrubbed: { label: 'Card number cut', resolve: 'cases.resolve_status' },
   unauthenticated: { label: 'Unauthenticated notification', resolve: 'cases.resolve_security' },
+  // Refunds (lib/refunds): money leaving the merchant whose end is not known; finance follows it up.
+  refund_stuck: { label: 'Refund stuck', resolve: 'cases.resolve_money' },
+  refund_unknown: { label: 'Refund outcome unknown', resolve: 'cases.resolve_money' },
 } as const satisfies Record<string, { label: string; resolve: Permission }>;
 
 export type CaseKind = keyof typeof CASE_KINDS;

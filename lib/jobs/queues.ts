@@ -5,6 +5,7 @@ import { casesAuditQueue } from '@/lib/cases/audit-job';
 import { otpSweepQueue } from '@/lib/otp/sweep';
 import { sweepQueue } from '@/lib/payments/sweep';
 import { verifyQueue } from '@/lib/payments/verify-job';
+import { refundCheckQueue, refundSendQueue, refundTrackTask } from '@/lib/refunds/jobs';
 import { retentionQueue } from '@/lib/retention/prune';
 import { settlementSyncQueue } from '@/lib/settlements/jobs';
 import type { QueueDef } from './queue';
@@ -23,6 +24,9 @@ export const ALL_QUEUES: readonly QueueDef<any>[] = [
   authHousekeepingQueue,
   casesAuditQueue,
   settlementSyncQueue,
+  refundSendQueue,
+  refundCheckQueue,
+  refundTrackTask,
 ];
 
 export function queueByName(name: string): QueueDef<any> | undefined {

@@ -16,6 +16,9 @@ const FLAG_TEXT: Record<string, string> = {
     "The provider's status API reported a different status than its notifications. The status shown was kept; check with the provider.",
   notify_missing:
     'The provider reports this payment final, but its notification never arrived. The status shown stays until it does; check with the provider (the customer may have been charged).',
+  refund_stuck: 'A refund of this payment has had no final answer from the provider for days. Ask the provider where it is; the customer is waiting for the money.',
+  refund_unknown:
+    'A refund was sent but its answer never came, and the provider cannot be asked about it by PayOps’ request id. Its amount stays held; check the provider’s dashboard, then settle it on the refund.',
   stuck: 'The provider still has this payment open long after it began. Check with the provider; a card payment debited but not confirmed is reversed by the bank within T+5 days (RBI).',
 };
 
@@ -28,4 +31,4 @@ export function describeFlag(flag: string): string {
 }
 
 /** Flags a person should act on, as opposed to notes. */
-export const REVIEW_FLAGS = new Set(['status_conflict', 'amount_mismatch', 'amount_changed', 'card_number_scrubbed', 'provider_mismatch', 'notify_missing', 'stuck']);
+export const REVIEW_FLAGS = new Set(['status_conflict', 'amount_mismatch', 'amount_changed', 'card_number_scrubbed', 'provider_mismatch', 'notify_missing', 'stuck', 'refund_stuck', 'refund_unknown']);

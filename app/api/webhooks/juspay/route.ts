@@ -1,7 +1,9 @@
 // POST /api/webhooks/juspay — Juspay order and transaction webhooks. No session: HTTP Basic.
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
+import { after } from 'next/server';
 import { verifyAfterAccepted } from '@/lib/payments/verify-job';
+import { refundsAfterAccepted } from '@/lib/refunds/jobs';
 import { handleJuspayWebhook, rejectJuspayMethod, type JuspayDeps } from '@/lib/webhooks/juspay';
 
 export const dynamic = 'force-dynamic';
@@ -11,8 +13,13 @@ const deps = (): JuspayDeps => {
   return {
     db: getDb,
     credentials: { username: e.JUSPAY_WEBHOOK_USERNAME, password: e.JUSPAY_WEBHOOK_PASSWORD, required: !!e.DATABASE_URL },
-    // Trust, then verify: once Juspay has its 200, a job asks its order status API.
-    afterAccepted: verifyAfterAccepted('juspay'),
+    // Trust, then verify: once Juspay has its 200, a job asks its order status API — about the
+    // payment, and about each of its refunds in flight (ORDER_REFUNDED and the like are claims too).
+    afterAccepted: (accepted) => {
+      verifyAfterAccepted('juspay')(accepted);
+      const id = accepted.result.transactionRowId;
+      if (id !== null) after(() => refundsAfterAccepted(getDb)(id));
+    },
   };
 };
 

@@ -1,0 +1,130 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { queryRows, type Db } from '@/db/client';
+import { refunds, type RefundRow, type Role } from '@/db/schema';
+import { can } from '@/lib/auth/permissions';
+import { recordAudit } from '@/lib/audit/record';
+import { NOTE_MAX } from '@/lib/cases/kinds';
+import { scrubbedText } from '@/lib/text';
+import { refundPolicy } from './config';
+import { recordRefundStep, type RefundActor } from './machine';
+
+/** A person deciding: who, their role, and whether this session passed a code check recently (step-up). */
+export interface Approver extends RefundActor {
+  id: number;
+  role: Role;
+  steppedUp: boolean;
+}
+
+export type DecideResult =
+  | { ok: true; refund: RefundRow; repeated?: boolean }
+  | { ok: false; code: 'not_found' | 'forbidden' | 'invalid_input' | 'conflict' | 'step_up_required' | 'over_refund' | 'too_soon'; message: string };
+
+const HOLD_WORDS: Record<string, string> = {
+  above_threshold: 'the amount is above the approval threshold',
+  open_case: 'the payment has an open status-conflict or provider-mismatch case',
+  over_user_daily_limit: 'the requester is past their daily refund limit',
+  over_daily_limit: 'today’s refunds are past the daily limit',
+};
+export const holdWords = (h: string) => HOLD_WORDS[h] ?? h;
+const OVER_LIMIT = new Set(['over_user_daily_limit', 'over_daily_limit']);
+
+export function cleanDecisionNote(note: string | null | undefined): string | null {
+  const t = scrubbedText((note ?? '').trim()).slice(0, NOTE_MAX);
+  return t.length > 0 ? t : null;
+}
+
+/** True when the error is the refunds trigger refusing a hold past the captured amount. */
+export function isOverRefund(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, constraint, message } = e as Record<string, unknown>;
+    if (code === '23514' && (constraint === 'refunds_within_captured' || (typeof message === 'string' && message.includes('past what was captured')))) return true;
+  }
+  return false;
+}
+
+/**
+ * Maker-checker: approve a requested refund. Never the requester; a fresh code check; a held
+ * request (large amount, open case) needs a note and may not be approved within a minute of being
+ * asked for; past a daily limit only an admin decides. The approval holds the amount against the
+ * payment in the same statement (the trigger refuses a hold past what was captured), so of twenty
+ * approvals at once of requests that together exceed the payment, only those that fit succeed.
+ */
+export async function approveRefund(db: Db, approver: Approver, input: { refundId: number; note?: string | null }, now = new Date()): Promise<DecideResult> {
+  const note = cleanDecisionNote(input.note);
+  const [refund] = await db.select().from(refunds).where(eq(refunds.id, input.refundId));
+  if (!refund) return { ok: false, code: 'not_found', message: 'No such refund.' };
+  const refuse = async (code: Exclude<DecideResult, { ok: true }>['code'], message: string) => {
+    await db.transaction((tx) => recordRefundStep(tx, approver, refund, { action: 'approve_refused', outcome: code, detail: { why: message } }));
+    return { ok: false as const, code, message };
+  };
+  if (refund.state !== 'requested') return alreadyDecided(db, refund, 'approve', approver.id);
+  if (!can(approver.role, 'refunds.approve')) return refuse('forbidden', 'Your role cannot approve refunds.');
+  if (refund.requestedBy === approver.id) return refuse('forbidden', 'You asked for this refund: someone else must approve it.');
+  if (!approver.steppedUp) return { ok: false, code: 'step_up_required', message: 'Confirm it is you first: enter a code from your authenticator app.' };
+  if (refund.expiresAt.getTime() <= now.getTime()) return refuse('conflict', 'This request has expired; ask for the refund again if it is still due.');
+  if (refund.holds.some((h) => OVER_LIMIT.has(h)) && approver.role !== 'admin') {
+    return refuse('forbidden', `Only an admin may approve this: ${refund.holds.filter((h) => OVER_LIMIT.has(h)).map(holdWords).join(' and ')}.`);
+  }
+  if (refund.holds.length > 0) {
+    if (!note) return { ok: false, code: 'invalid_input', message: `Add a note: ${refund.holds.map(holdWords).join('; ')}.` };
+    const wait = refund.requestedAt.getTime() + refundPolicy().holdWaitMs - now.getTime();
+    if (wait > 0) return { ok: false, code: 'too_soon', message: `This one waits a minute after it was asked for (${refund.holds.map(holdWords).join('; ')}): approve it in ${Math.ceil(wait / 1000)} s.` };
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(refunds)
+        .set({ state: 'approved', decidedBy: approver.id, decidedAt: now, decisionNote: note, version: sql`${refunds.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(refunds.id, refund.id), eq(refunds.state, 'requested'), sql`${refunds.requestedBy} IS DISTINCT FROM ${approver.id}`, sql`${refunds.expiresAt} > ${now}`))
+        .returning();
+      if (!row) return alreadyDecided(tx as unknown as Db, refund, 'approve', approver.id);
+      await recordRefundStep(tx, approver, row, { action: 'approved', from: 'requested', to: 'approved', detail: { note, holds: row.holds, requestedBy: row.requestedBy } });
+      return { ok: true as const, refund: row };
+    });
+  } catch (err) {
+    if (!isOverRefund(err)) throw err;
+    return refuse('over_refund', 'Approving this would refund more than the payment captured (other refunds were approved first). Nothing was changed; reject it or ask for less.');
+  }
+}
+
+export async function rejectRefund(db: Db, approver: Approver, input: { refundId: number; note?: string | null }): Promise<DecideResult> {
+  const note = cleanDecisionNote(input.note);
+  const [refund] = await db.select().from(refunds).where(eq(refunds.id, input.refundId));
+  if (!refund) return { ok: false, code: 'not_found', message: 'No such refund.' };
+  if (refund.state !== 'requested') return alreadyDecided(db, refund, 'reject', approver.id);
+  // The requester may withdraw their own request; otherwise rejecting is the approver's call.
+  const own = refund.requestedBy === approver.id;
+  if (!own && !can(approver.role, 'refunds.approve')) return { ok: false, code: 'forbidden', message: 'Your role cannot reject refunds.' };
+  if (!own && !note) return { ok: false, code: 'invalid_input', message: 'Say why it is rejected: the requester will read it.' };
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(refunds)
+      .set({ state: 'rejected', decidedBy: approver.id, decidedAt: sql`now()`, decisionNote: note, version: sql`${refunds.version} + 1`, updatedAt: sql`now()`, finalAt: sql`now()` })
+      .where(and(eq(refunds.id, refund.id), eq(refunds.state, 'requested')))
+      .returning();
+    if (!row) return alreadyDecided(tx as unknown as Db, refund, 'reject', approver.id);
+    await recordRefundStep(tx, approver, row, { action: own ? 'withdrawn' : 'rejected', from: 'requested', to: 'rejected', detail: { note } });
+    return { ok: true as const, refund: row };
+  });
+}
+
+/** A decision that found the request decided already: a double click or a replay gets the same answer, nothing more. */
+async function alreadyDecided(db: Db, refund: RefundRow, wanted: 'approve' | 'reject', by?: number): Promise<DecideResult> {
+  const [now] = await queryRows<{ state: string; decided_by: number | null; who: string | null }>(
+    db,
+    sql`SELECT r.state, r.decided_by, coalesce(u.name, u.email) AS who FROM refunds r LEFT JOIN users u ON u.id = r.decided_by WHERE r.id = ${refund.id}`,
+  );
+  const mine = by !== undefined && now?.decided_by !== null && Number(now?.decided_by) === by;
+  if (mine && ((wanted === 'approve' && !['requested', 'rejected', 'expired'].includes(now.state)) || (wanted === 'reject' && now.state === 'rejected'))) {
+    const [row] = await db.select().from(refunds).where(eq(refunds.id, refund.id));
+    return { ok: true, refund: row, repeated: true };
+  }
+  const who = now?.who ? ` by ${now.who}` : '';
+  const what = now?.state === 'expired' ? 'expired' : now?.state === 'rejected' ? `rejected${who}` : `approved${who}`;
+  return { ok: false, code: 'conflict', message: `This request was ${what} already. Nothing was changed.` };
+}
+
+/** Writes an audit row for a refused attempt that never reached the lib (no permission at the action). */
+export async function auditRefusedDecision(db: Db, actor: RefundActor, refundId: number, why: string): Promise<void> {
+  await recordAudit(db, { actor: actor.label, actorRole: actor.role, action: 'refunds.approve_refused', target: `refund:${refundId}`, sourceIp: actor.sourceIp ?? null, outcome: 'forbidden', details: { why } });
+}
