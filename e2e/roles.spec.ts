@@ -19,6 +19,8 @@ const PAGES: { path: string; allowed: Role[]; heading: RegExp }[] = [
   { path: '/queues/waiting-otp', allowed: ['admin', 'support'], heading: /waiting for otp/i },
   { path: '/queues/review', allowed: ['admin', 'finance', 'support'], heading: /needs review/i },
   { path: '/queues/stuck', allowed: ['admin', 'finance', 'support'], heading: /stuck at the bank/i },
+  { path: '/refunds', allowed: ['admin', 'finance', 'support'], heading: /^refunds$/i },
+  { path: '/refunds/bulk', allowed: ['admin', 'finance'], heading: /bulk refunds/i },
 ];
 
 for (const role of ROLES) {
@@ -48,9 +50,9 @@ for (const role of ROLES) {
       // A queue's link ends with its count (": 12" to a screen reader).
       const labels = (await nav.getByRole('link').allTextContents()).map((l) => l.replace(/: [\d,]+$/, ''));
       const expected = {
-        admin: ['Waiting for OTP', 'Needs review', 'Stuck at bank', 'Payments', 'Finance', 'Settlements', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
-        finance: ['Needs review', 'Stuck at bank', 'Payments', 'Finance', 'Settlements', 'Audit log', 'Alerts'],
-        support: ['Waiting for OTP', 'Needs review', 'Stuck at bank', 'Payments'],
+        admin: ['Waiting for OTP', 'Needs review', 'Stuck at bank', 'Payments', 'Refunds', 'Finance', 'Settlements', 'Deliveries', 'Audit log', 'Operations', 'Alerts', 'Users'],
+        finance: ['Needs review', 'Stuck at bank', 'Payments', 'Refunds', 'Finance', 'Settlements', 'Audit log', 'Alerts'],
+        support: ['Waiting for OTP', 'Needs review', 'Stuck at bank', 'Payments', 'Refunds'],
       }[role];
       expect(labels).toEqual(expected);
     });

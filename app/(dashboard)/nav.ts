@@ -16,6 +16,7 @@ export const NAV: NavItem[] = [
   { href: '/queues/review', label: 'Needs review', permission: 'cases.read', badge: 'review' },
   { href: '/queues/stuck', label: 'Stuck at bank', permission: 'queues.stuck', badge: 'stuck' },
   { href: '/payments', label: 'Payments', permission: 'payments.read' },
+  { href: '/refunds', label: 'Refunds', permission: 'refunds.read', badge: 'refunds' },
   { href: '/finance', label: 'Finance', permission: 'finance.read' },
   { href: '/settlements', label: 'Settlements', permission: 'settlements.read' },
   { href: '/deliveries', label: 'Deliveries', permission: 'deliveries.read' },

@@ -12,6 +12,8 @@ export interface QueueCounts {
   mine?: number;
   stuck?: number;
   stuckPastDeadline?: number;
+  /** Refund requests waiting for a decision (lib/refunds), for those who may approve. */
+  refunds?: number;
 }
 
 /** The nav's badges: one statement, only the queues this role may open (each an index range). */
@@ -26,7 +28,8 @@ export async function queueCounts(db: DbOrTx, params: { role: Role; userId: numb
     // Both stuck counts from one walk of transactions_stuck_at_bank_idx.
     parts.push(sql`(SELECT ARRAY[count(*), count(*) FILTER (WHERE ${pastDeadlineSql(params.now)})]::int[] FROM transactions t WHERE ${STUCK_AT_BANK} AND ${notMoneyBack}) AS stuck`);
   }
+  if (can(params.role, 'refunds.approve')) parts.push(sql`(SELECT count(*)::int FROM refunds r WHERE r.state = 'requested') AS refunds`);
   if (parts.length === 0) return {};
-  const [r] = await queryRows<{ waiting_otp?: number; review?: number; mine?: number; stuck?: number[] }>(db, sql`SELECT ${sql.join(parts, sql`, `)}`);
-  return { waitingOtp: r.waiting_otp, review: r.review, mine: r.mine, stuck: r.stuck?.[0], stuckPastDeadline: r.stuck?.[1] };
+  const [r] = await queryRows<{ waiting_otp?: number; review?: number; mine?: number; stuck?: number[]; refunds?: number }>(db, sql`SELECT ${sql.join(parts, sql`, `)}`);
+  return { waitingOtp: r.waiting_otp, review: r.review, mine: r.mine, stuck: r.stuck?.[0], stuckPastDeadline: r.stuck?.[1], refunds: r.refunds };
 }
