@@ -21,7 +21,15 @@ Payments the simulator knows (its status APIs answer for them):
   payment register --provider enkash|juspay --id ID [--status S] [--amount 1499.50]
                    [--order-id O] [--txn-uuid U] [--customer-id C]
   payment status PROVIDER ID STATUS   change its status silently (no notification)
-  payment stuck PROVIDER ID [--release] keep it open for ever (or let it go)`;
+  payment stuck PROVIDER ID [--release] keep it open for ever (or let it go)
+
+Refunds (enkash or juspay; sandbox/README.md "Refunds"):
+  refund list PROVIDER ID          a payment's refunds and the refund calls received
+  refund fault PROVIDER MODE [--times N]
+                                   MODE: refund_timeout, refund_fail, refund_manual_review (juspay),
+                                   refund_stuck, refund_insufficient_balance (enkash), ok
+  refund delay MS                  how long new refunds stay pending
+  refund resolve PROVIDER REFUND_ID success|failure|manual_review`;
 
 export async function runCli(argv: string[]): Promise<number> {
   let parsed;
@@ -42,6 +50,7 @@ export async function runCli(argv: string[]): Promise<number> {
         'txn-uuid': { type: 'string' },
         'customer-id': { type: 'string' },
         release: { type: 'boolean' },
+        times: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -114,6 +123,22 @@ function pick(noun: string | undefined, verb: string, rest: string[], v: Values)
     if (verb === 'status') return provider && id && status ? { path: '/__sandbox/payments/status', body: { provider, id, status } } : 'payment status needs PROVIDER ID STATUS';
     if (verb === 'stuck') return provider && id ? { path: '/__sandbox/payments/stuck', body: { provider, id, stuck: !v.release } } : 'payment stuck needs PROVIDER ID';
     return `unknown payment command: ${verb}`;
+  }
+  if (noun === 'refund') {
+    const [a, b, c] = rest;
+    if (verb === 'list') return a && b ? { path: `/__sandbox/refunds/${encodeURIComponent(a)}/${encodeURIComponent(b)}` } : 'refund list needs PROVIDER ID';
+    if (verb === 'status') return { path: '/__sandbox/refunds' };
+    if (verb === 'fault') {
+      const times = num(v.times as string | undefined, '--times');
+      if (typeof times === 'string') return times;
+      return a && b ? { path: '/__sandbox/faults', body: { endpoint: `${a}.refund`, mode: b, times } } : 'refund fault needs PROVIDER MODE';
+    }
+    if (verb === 'delay') {
+      const ms = Number(a);
+      return a !== undefined && Number.isInteger(ms) && ms >= 0 ? { path: '/__sandbox/refunds/settings', body: { delayMs: ms } } : 'refund delay needs MS (0 or more)';
+    }
+    if (verb === 'resolve') return a && b && c ? { path: '/__sandbox/refunds/resolve', body: { provider: a, id: b, outcome: c } } : 'refund resolve needs PROVIDER REFUND_ID OUTCOME';
+    return `unknown refund command: ${verb}`;
   }
   return noun ? `unknown command: ${noun}` : 'a command is needed';
 }

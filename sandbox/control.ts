@@ -4,6 +4,7 @@ import { registrationSchema } from './known';
 import {
   ENDPOINTS,
   FAULT_MODES,
+  REFUND_ENDPOINTS,
   SANDBOX_PROVIDERS,
   type Endpoint,
   type Fault,
@@ -16,6 +17,8 @@ import {
 import { BAD_KINDS, DemoTraffic, idleTrafficStatus, type BadKind, type TrafficOptions, type TrafficSettings, type TrafficStatus } from './traffic';
 import { postEnkashNotify, postJuspayWebhook, type Delivered } from './webhooks';
 import { SETTLEMENT_FAULTS, SettlementBook, type SettlementFault, type SettlementPlan } from './settlements';
+import { REFUND_FAULT_MODES, REFUND_FAULT_PROVIDERS, type RefundOutcome, type RefundProvider, type SandboxRefund } from './refunds';
+import { RefundWebhooks, type RefundWebhookDelivery } from './refund-webhooks';
 
 /** What tests and people can change in a running simulator: in process (`control`) or over HTTP under /__sandbox. */
 export interface SandboxControl {
@@ -52,8 +55,30 @@ export interface SandboxControl {
     plan(): SettlementPlan;
     setPlan(plan: Partial<SettlementPlan>): SettlementPlan;
   };
-  /** Stops the traffic's timer (server close). */
+  /** Refunds (sandbox/refunds.ts); their faults are ordinary faults of `enkash.refund` / `juspay.refund`. */
+  refunds: {
+    /** A payment's refunds and the refund calls that reached the simulator for it; undefined when the payment is unknown. */
+    of(provider: RefundProvider, id: string): PaymentRefunds | undefined;
+    all(): SandboxRefund[];
+    /** How long a new refund stays pending (ms). */
+    delayMs(): number;
+    setDelayMs(ms: number): number;
+    /** Decides a refund now (a stuck one, or a manual review resolved); undefined when unknown. */
+    resolve(provider: RefundProvider, refundId: string, outcome: RefundOutcome): SandboxRefund | undefined;
+    /** Juspay refund webhooks sent to PayOps so far. */
+    webhooks(): RefundWebhookDelivery[];
+  };
+  /** Stops the traffic's and the refunds' timers (server close). */
   close(): void;
+}
+
+export interface PaymentRefunds {
+  provider: RefundProvider;
+  /** Enkash transactionId, Juspay order id. */
+  paymentId: string;
+  /** Refund requests that reached the simulator for this payment, refused and faulted ones included. */
+  calls: number;
+  refunds: SandboxRefund[];
 }
 
 export function createControl(
@@ -73,10 +98,26 @@ export function createControl(
     generator ??= new DemoTraffic(state, { ...trafficOptions, payopsUrl });
     return generator;
   };
+  // Juspay refunds that become final are told to PayOps as Juspay would, when it has a PayOps URL.
+  const refundHooks = new RefundWebhooks(state, payopsUrl, trafficOptions);
+  state.onRefundFinal = (refund) => refundHooks.refundFinal(refund);
+  const paymentRefunds = (provider: RefundProvider, id: string): PaymentRefunds | undefined => {
+    const txn = state.findPayment(provider, id);
+    if (!txn) return undefined;
+    const paymentId = provider === 'juspay' ? (txn.orderId ?? txn.id) : txn.id;
+    return { provider, paymentId, calls: state.refunds.callsFor(provider, paymentId), refunds: state.refunds.list(provider, paymentId).map((r) => ({ ...r })) };
+  };
   // A payment changed by hand must not be moved again by a final the traffic had scheduled.
   const handChanged = (txn: SandboxTxn) => generator?.cancel(txn.provider, [txn.id, txn.txnUuid]);
   return {
-    setFault: (endpoint, fault) => state.setFault(endpoint, fault),
+    setFault: (endpoint, fault) => {
+      const refundFor = REFUND_ENDPOINTS[endpoint];
+      const mode = fault.mode as (typeof REFUND_FAULT_MODES)[number] | undefined;
+      if (mode && (REFUND_FAULT_MODES as readonly string[]).includes(mode) && !(refundFor && REFUND_FAULT_PROVIDERS[mode].includes(refundFor))) {
+        throw new ControlError(`${mode} is not a fault of ${endpoint} (refund faults: ${Object.entries(REFUND_FAULT_PROVIDERS).map(([m, p]) => `${m} on ${p.map((x) => `${x}.refund`).join('/')}`).join(', ')})`);
+      }
+      return state.setFault(endpoint, fault);
+    },
     clearFaults: () => state.clearFaults(),
     setTransaction: (provider, id, patch) => state.setTxn(provider, id, patch),
     transaction: (provider, id) => state.findTxn(provider, id),
@@ -113,11 +154,26 @@ export function createControl(
       sendBad: (kind) => traffic().sendBad(kind),
     },
     settlements: { plan: () => book.plan, setPlan: (plan) => book.setPlan(plan) },
-    close: () => generator?.close(),
+    refunds: {
+      of: paymentRefunds,
+      all: () => state.refunds.all(),
+      delayMs: () => state.refunds.delayMs,
+      setDelayMs: (ms) => (state.refunds.delayMs = ms),
+      resolve: (provider, refundId, outcome) => {
+        const r = state.refunds.resolve(provider, refundId, outcome);
+        return r && { ...r };
+      },
+      webhooks: () => refundHooks.deliveries(),
+    },
+    close: () => {
+      generator?.close();
+      state.refunds.close();
+      refundHooks.close();
+    },
   };
 }
 
-class ControlError extends Error {}
+export class ControlError extends Error {}
 
 const httpUrl = z.string().refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'must be an http(s) URL');
 const count = z.number().int().min(0).max(1_000_000);
@@ -183,6 +239,9 @@ const settlementPlanSchema = z.object({
   chances: z.partialRecord(z.enum(SETTLEMENT_FAULTS as unknown as [SettlementFault, ...SettlementFault[]]), z.number().min(0).max(1)).optional(),
   featured: z.record(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), faultList).optional(),
 });
+const refundProviderSchema = z.enum(['enkash', 'juspay']);
+const refundSettingsSchema = z.object({ delayMs: z.number().int().min(0).max(24 * 3_600_000) });
+const refundResolveSchema = z.object({ provider: refundProviderSchema, id: z.string().min(1).max(200), outcome: z.enum(['success', 'failure', 'manual_review']) });
 const duration = (o: { minutes?: number; ms?: number }, fallback: number | null) => o.ms ?? (o.minutes !== undefined ? Math.round(o.minutes * 60_000) : fallback);
 const juspaySendSchema = z.object({ url: httpUrl.optional(), username: z.string(), password: z.string(), event: object.optional() });
 
@@ -261,6 +320,29 @@ export function controlRoutes(control: SandboxControl): Route[] {
       method: 'POST',
       path: '/__sandbox/payments/stuck',
       handle: withBody(paymentStuckSchema, ({ provider, id, stuck, status }) => known(control.setPaymentStuck(provider, id, stuck, status))),
+    },
+    {
+      method: 'GET',
+      path: '/__sandbox/refunds',
+      handle: () => json(200, { delayMs: control.refunds.delayMs(), calls: { enkash: control.counts()['enkash.refund'], juspay: control.counts()['juspay.refund'] }, refunds: control.refunds.all(), webhooks: control.refunds.webhooks() }),
+    },
+    {
+      method: 'GET',
+      path: '/__sandbox/refunds/:provider/:id',
+      handle: (req) => {
+        const provider = refundProviderSchema.safeParse(req.params.provider);
+        const found = provider.success ? control.refunds.of(provider.data, req.params.id) : undefined;
+        return found ? json(200, found) : json(404, { error: 'not_found', message: 'The simulator does not know that payment (provider enkash or juspay).' });
+      },
+    },
+    { method: 'POST', path: '/__sandbox/refunds/settings', handle: withBody(refundSettingsSchema, ({ delayMs }) => json(200, { delayMs: control.refunds.setDelayMs(delayMs) })) },
+    {
+      method: 'POST',
+      path: '/__sandbox/refunds/resolve',
+      handle: withBody(refundResolveSchema, ({ provider, id, outcome }) => {
+        const r = control.refunds.resolve(provider, id, outcome);
+        return r ? json(200, r) : json(404, { error: 'not_found', message: 'No such refund.' });
+      }),
     },
     { method: 'GET', path: '/__sandbox/settlements/plan', handle: () => json(200, control.settlements.plan()) },
     { method: 'POST', path: '/__sandbox/settlements/plan', handle: withBody(settlementPlanSchema, (p) => json(200, control.settlements.setPlan(p))) },

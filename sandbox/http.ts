@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { Endpoint, SandboxProvider, SandboxState } from './state';
+import type { Endpoint, Fault, SandboxProvider, SandboxState } from './state';
 
 /** The simulator's tiny routing vocabulary, shared by the provider and control routes. */
 
@@ -13,6 +13,8 @@ export interface SandboxRequest {
   body: Record<string, unknown> | undefined;
   /** The query string without its `?` ('' when none). */
   rawQuery?: string;
+  /** The fault taken for this request, when the route handles it itself (the refund_* modes). */
+  fault?: Fault | null;
 }
 
 export interface SandboxReply {
@@ -20,6 +22,8 @@ export interface SandboxReply {
   json?: unknown;
   text?: string;
   contentType?: string;
+  /** Never answer (after the handler did its work): a send whose outcome the caller cannot know. */
+  hang?: boolean;
 }
 
 export interface Route {

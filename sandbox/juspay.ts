@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { JUSPAY_STATUS_IDS } from '@/lib/payments/status';
 import { basic, field, header, json, RawNumber, same, type Route, type SandboxReply, type SandboxRequest } from './http';
-import { SANDBOX_TEST_OTP, type SandboxState, type SandboxTxn } from './state';
+import { compareMoney } from '@/lib/money';
+import { amountLeft, isPositive, refundAmount, rupees, type RefundOutcome, type SandboxRefund } from './refunds';
+import { SANDBOX_TEST_OTP, paymentAmount, type SandboxState, type SandboxTxn } from './state';
 
 /**
  * Juspay Direct OTP (reference/juspay-resend-otp.md): Basic auth with the API key and an empty
@@ -14,6 +16,11 @@ import { SANDBOX_TEST_OTP, type SandboxState, type SandboxTxn } from './state';
  * Basic auth plus `x-merchantid` and `version` headers; answers the order's latest attempt as the
  * simulator knows it, amounts as JSON numbers in rupees, and 404 RESOURCE_NOT_FOUND for an order
  * it does not know.
+ *
+ * Refund (`POST /orders/{order_id}/refunds`, "Juspay Refund"): the same headers, form (or JSON)
+ * `unique_request_id` (≤ 20 characters) and `amount` (omitted: all that is left); only a CHARGED
+ * order; 400 `duplicate.call` for a request id seen before or the same amount again within 5 s.
+ * It answers the order, whose refunds[] holds the new one PENDING; the order stays CHARGED.
  */
 
 const invalid = (error_code: string, error_message: string) => json(400, { status: 'Invalid Request', error_code, error_message });
@@ -74,25 +81,92 @@ export const juspayRoutes: Route[] = [
     path: '/juspay/orders/:orderId',
     endpoint: 'juspay.status',
     handle(req, state) {
-      const auth = basic(req);
-      if (!auth || !same(auth.user, state.credentials.JUSPAY_API_KEY) || auth.password !== '') {
-        return json(401, { status: 'error', error_code: 'access_denied', error_message: 'Invalid API key' });
-      }
-      if (!same(header(req, 'x-merchantid'), state.credentials.JUSPAY_MERCHANT_ID)) {
-        return json(401, { status: 'error', error_code: 'UNAUTHORIZED', error_message: 'x-merchantid does not match the API key' });
-      }
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(header(req, 'version') ?? '')) {
-        return json(400, { status: 'error', error_code: 'INVALID_INPUT', error_message: 'version header (YYYY-MM-DD) is required' });
-      }
+      const refused = orderAuth(req, state);
+      if (refused) return refused;
       const txn = state.findOrder(req.params.orderId);
       if (!txn) return json(404, { status: 'error', error_code: 'RESOURCE_NOT_FOUND', error_message: 'Order not found' });
-      return json(200, orderReply(txn, req.params.orderId, state.credentials.JUSPAY_MERCHANT_ID));
+      return json(200, orderReply(state, txn, req.params.orderId));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/juspay/orders/:orderId/refunds',
+    endpoint: 'juspay.refund',
+    handle(req, state) {
+      const refused = orderAuth(req, state);
+      if (refused) return refused;
+      const txn = state.findOrder(req.params.orderId);
+      if (!txn) return json(404, { status: 'error', error_code: 'RESOURCE_NOT_FOUND', error_message: 'Order not found' });
+      const order = orderKey(txn);
+      state.refunds.countCall('juspay', order);
+      const mode = req.fault?.mode;
+      const requestId = field(req, 'unique_request_id');
+      if (!requestId) return badRefund('invalid_request', 'unique_request_id is required');
+      if (requestId.length > 20) return badRefund('invalid_request', 'unique_request_id must be at most 20 characters');
+      if (state.refunds.byRequestId('juspay', requestId)) return badRefund('duplicate.call', 'A refund with this unique_request_id was already requested');
+      if (txn.status !== 'CHARGED') return badRefund('invalid_request', `Order is not refundable (status ${txn.status})`);
+      const total = paymentAmount(txn);
+      if (!total) return badRefund('invalid_request', 'The order amount is not known');
+      const left = amountLeft(total, state.refunds.committed('juspay', order));
+      const given = req.body?.amount;
+      const amount = given === undefined || given === '' ? left : refundAmount(given);
+      if (!amount || !isPositive(amount)) return badRefund('invalid_request', given === undefined ? 'Nothing is left to refund' : 'amount must be a positive decimal amount');
+      if (compareMoney(amount, left) > 0) return badRefund('invalid_request', `Refund amount is more than the amount left to refund (${rupees(left)})`);
+      // Juspay takes the same amount again within 5 s for a double click, whatever the request id.
+      const recent = state.refunds.list('juspay', order).some((r) => compareMoney(r.amount, amount) === 0 && Date.now() - Date.parse(r.createdAt) < 5000);
+      if (recent) return badRefund('duplicate.call', 'A refund of the same amount was requested less than 5 seconds ago');
+      const outcome: RefundOutcome | null = mode === 'refund_fail' ? 'failure' : mode === 'refund_manual_review' ? 'manual_review' : mode === 'refund_stuck' ? null : 'success';
+      state.refunds.create({ provider: 'juspay', paymentId: order, requestId, amount, outcome });
+      return { ...json(200, orderReply(state, txn, req.params.orderId)), hang: mode === 'refund_timeout' };
     },
   },
 ];
 
-/** The order status reply for the order's latest attempt, in the documented shape. */
-function orderReply(txn: SandboxTxn, orderId: string, merchantId: string) {
+const badRefund = (error_code: string, error_message: string) => json(400, { status: 'invalid_request_error', error_code, error_message });
+
+/** Order Status and Refund: the API key, the merchant id and a version date; null when the request may go on. */
+function orderAuth(req: SandboxRequest, state: SandboxState): SandboxReply | null {
+  const auth = basic(req);
+  if (!auth || !same(auth.user, state.credentials.JUSPAY_API_KEY) || auth.password !== '') {
+    return json(401, { status: 'error', error_code: 'access_denied', error_message: 'Invalid API key' });
+  }
+  if (!same(header(req, 'x-merchantid'), state.credentials.JUSPAY_MERCHANT_ID)) {
+    return json(401, { status: 'error', error_code: 'UNAUTHORIZED', error_message: 'x-merchantid does not match the API key' });
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(header(req, 'version') ?? '')) {
+    return json(400, { status: 'error', error_code: 'INVALID_INPUT', error_message: 'version header (YYYY-MM-DD) is required' });
+  }
+  return null;
+}
+
+/** The key an order's refunds are kept under: its order id (or the payment registered under the order id). */
+export const orderKey = (txn: SandboxTxn) => txn.orderId ?? txn.id;
+
+/** One refunds[] entry as Juspay's order status shows it. */
+function refundEntry(r: SandboxRefund) {
+  return {
+    id: r.id,
+    unique_request_id: r.requestId,
+    ref: r.ref,
+    amount: new RawNumber(rupees(r.amount)),
+    status: r.status,
+    sent_to_gateway: r.sentToGateway,
+    refund_arn: r.arn,
+    error_message: r.errorMessage,
+    created: r.createdAt.replace(/\.\d{3}Z$/, 'Z'),
+    initiated_by: 'API',
+    refund_type: 'STANDARD',
+  };
+}
+
+/**
+ * The order status reply for the order's latest attempt, in the documented shape (also the refund
+ * reply and a webhook's content.order). A refunded order stays CHARGED: amount_refunded tells.
+ */
+export function orderReply(state: SandboxState, txn: SandboxTxn, orderId: string) {
+  const merchantId = state.credentials.JUSPAY_MERCHANT_ID;
+  const refunds = state.refunds.list('juspay', orderKey(txn));
+  const refunded = state.refunds.refunded('juspay', orderKey(txn));
   const amount = new RawNumber(txn.amount ?? '0.00');
   const charged = txn.status === 'CHARGED';
   const failed = /FAILED|DECLINED/.test(txn.status);
@@ -108,9 +182,9 @@ function orderReply(txn: SandboxTxn, orderId: string, merchantId: string) {
     status_id: JUSPAY_STATUS_IDS[txn.status] ?? null,
     amount,
     effective_amount: amount,
-    amount_refunded: new RawNumber('0'),
-    refunded: false,
-    refunds: [],
+    amount_refunded: new RawNumber(rupees(refunded)),
+    refunded: compareMoney(refunded, '0') > 0,
+    refunds: refunds.map(refundEntry),
     currency: 'INR',
     txn_id: attempt,
     txn_uuid: txn.txnUuid,

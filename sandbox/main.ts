@@ -15,6 +15,7 @@ const sandbox = await startSandbox({
   host: e.SANDBOX_HOST || '127.0.0.1',
   payopsUrl: e.SANDBOX_PAYOPS_URL || `http://localhost:${e.PORT || '3000'}`,
   tokenTtlMs: e.SANDBOX_TOKEN_TTL_MS ? Number(e.SANDBOX_TOKEN_TTL_MS) : undefined,
+  refundDelayMs: e.SANDBOX_REFUND_DELAY_MS ? Number(e.SANDBOX_REFUND_DELAY_MS) : undefined,
   log: e.SANDBOX_QUIET ? undefined : (line) => console.log(`[sandbox] ${line}`),
   // The demo traffic posts to PayOps with PayOps' own webhook credentials (none in the plain demo).
   webhookAuth: { enkashKey: e.ENKASH_WEBHOOK_SECRET || undefined, juspayUsername: e.JUSPAY_WEBHOOK_USERNAME || undefined, juspayPassword: e.JUSPAY_WEBHOOK_PASSWORD || undefined },
@@ -53,6 +54,7 @@ ${Object.entries(sandbox.env)
 [sandbox]          POST ${u}/__sandbox/transactions {"provider":"juspay","id":"…","maxOtpSendLimit":5} · POST ${u}/__sandbox/reset
 [sandbox]          POST ${u}/__sandbox/send/enkash-notify {"key":"…"} · POST ${u}/__sandbox/send/juspay {"username":"…","password":"…"}
 [sandbox]          POST ${u}/__sandbox/payments {"provider":"juspay","id":"…","orderId":"…","status":"CHARGED"} · /payments/status · /payments/stuck
+[sandbox]          refunds: GET ${u}/__sandbox/refunds/<provider>/<id> · POST ${u}/__sandbox/faults {"endpoint":"juspay.refund","mode":"refund_fail"} (sandbox/README.md "Refunds")
 [sandbox]          demo traffic: npm run sandbox -- traffic start|pause|resume|bad --url ${u}  (sandbox/README.md)`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -126,9 +126,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Route[]
     if (fault?.mode === '5xx') return send(res, { status: 503, text: 'Service Temporarily Unavailable' });
     if (fault?.mode === 'garbage') return send(res, { status: 200, text: '<html><body>Gateway says hello</body></html>', contentType: 'text/html' });
     if (fault?.mode === '401') return send(res, json(401, { error: 'unauthorized' }));
+    // Any other mode (refund_*) is the route's own business.
+    request.fault = fault;
   }
   // A delayed reply is still handled (the send happens) even if the caller has given up.
-  send(res, await route.handle(request, state));
+  const reply = await route.handle(request, state);
+  // 'hang': the work is done, the answer never comes (the client's deadline, or close(), ends it).
+  if (!reply.hang) send(res, reply);
 }
 
 function send(res: ServerResponse, reply: SandboxReply) {

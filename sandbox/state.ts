@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { compareMoney, parseMoney } from '@/lib/money';
 import { DOCUMENTED_EXAMPLE } from '../test/enkash';
 import defaultCredentials from './credentials.json';
+import { REFUND_FAULT_MODES, RefundLedger, type RefundProvider, type SandboxRefund } from './refunds';
 
 /**
  * The simulator's memory: tokens, the payments it knows (status, OTP budgets), faults and
@@ -14,16 +16,20 @@ export const ENDPOINTS = [
   'enkash.validate',
   'enkash.status',
   'enkash.settlements',
+  'enkash.refund',
   'wallet.token',
   'wallet.otp',
   'juspay.resend',
   'juspay.authenticate',
   'juspay.status',
+  'juspay.refund',
 ] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
-export const FAULT_MODES = ['ok', 'timeout', '5xx', 'garbage', '401'] as const;
+export const FAULT_MODES = ['ok', 'timeout', '5xx', 'garbage', '401', ...REFUND_FAULT_MODES] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
+/** Endpoints the refund faults (sandbox/refunds.ts) apply to. */
+export const REFUND_ENDPOINTS: Partial<Record<Endpoint, RefundProvider>> = { 'enkash.refund': 'enkash', 'juspay.refund': 'juspay' };
 
 export interface Fault {
   mode: FaultMode;
@@ -104,6 +110,8 @@ export interface StateOptions {
   budgets?: Partial<Record<SandboxProvider, number>>;
   tokenTtlMs?: number;
   credentials?: SandboxCredentials;
+  /** How long a refund stays pending before it becomes final (1500 ms; tests use less). */
+  refundDelayMs?: number;
 }
 
 const INITIAL_STATUS: Record<SandboxProvider, string> = {
@@ -129,12 +137,37 @@ export class SandboxState {
   private sources: PaymentSource[] = [];
   /** Told every registration and status change made through `register` (the journal). */
   onRegister: ((registration: PaymentRegistration) => void) | null = null;
+  /** Refunds of Enkash payments and Juspay orders (sandbox/refunds.ts). */
+  readonly refunds: RefundLedger;
+  /** Told once when a refund becomes final, after the payment's own status has followed (Juspay webhooks). */
+  onRefundFinal: ((refund: SandboxRefund) => void) | null = null;
 
   constructor(options: StateOptions = {}) {
     this.credentials = options.credentials ?? defaultCredentials;
     this.budgets = { enkash: 3, enkash_wallet: 3, juspay: 3, ...options.budgets };
     this.tokenTtlMs = options.tokenTtlMs ?? 60_000;
+    this.refunds = new RefundLedger(options.refundDelayMs ?? 1500, (refund) => this.refundFinal(refund));
     this.register(DOCUMENTED_PAYMENT, { quiet: true });
+  }
+
+  /**
+   * An Enkash payment shows its refunds in its own status (PARTIALLY_REFUNDED / REFUNDED, DESIGN.md
+   * "Enkash Refund"); a Juspay order stays CHARGED and tells by amount_refunded instead.
+   */
+  private refundFinal(refund: SandboxRefund): void {
+    if (refund.provider === 'enkash' && refund.status === 'SUCCESS') {
+      const txn = this.findTxn('enkash', refund.paymentId);
+      const total = txn ? paymentAmount(txn) : null;
+      if (txn && total) {
+        const refunded = this.refunds.refunded('enkash', txn.id);
+        this.register({ provider: 'enkash', id: txn.id, status: compareMoney(refunded, total) >= 0 ? 'REFUNDED' : 'PARTIALLY_REFUNDED' });
+      }
+    }
+    try {
+      this.onRefundFinal?.(refund);
+    } catch {
+      // a webhook that cannot be built or sent never breaks the refund itself
+    }
   }
 
   setFault(endpoint: Endpoint, fault: Partial<Fault>): Fault {
@@ -308,6 +341,7 @@ export class SandboxState {
     this.txns.clear();
     this.aliases.clear();
     this.orders.clear();
+    this.refunds.clear();
     this.register(DOCUMENTED_PAYMENT, { quiet: true });
     for (const source of this.sources) source.rewind();
   }
@@ -317,8 +351,18 @@ export class SandboxState {
       counts: { ...this.counts },
       faults: Object.fromEntries(this.faults),
       transactions: [...this.txns.values()].map((t) => ({ ...t })),
+      refunds: this.refunds.all(),
     };
   }
+}
+
+/** A payment's amount as exact text: the registered amount, else its Enkash payload's amount. */
+export function paymentAmount(txn: SandboxTxn): string | null {
+  for (const v of [txn.amount, txn.payload?.amount, txn.payload?.finalAmount]) {
+    const parsed = typeof v === 'string' ? parseMoney(v) : null;
+    if (parsed?.ok && parsed.value) return parsed.value;
+  }
+  return null;
 }
 
 function emptyCounts(): Record<Endpoint, number> {

@@ -46,6 +46,7 @@ export function answerForError(err: ProviderError): ProviderAnswer {
       return { outcome: 'provider_refused', providerRequestId };
     case 'unauthorized':
     case 'provider_error':
+    case 'duplicate_request': // refunds only: never an OTP call's answer
       return { outcome: 'provider_error', providerRequestId };
   }
 }

@@ -7,9 +7,9 @@ import { takeOtp } from './validate';
 
 const fakeProviders = () =>
   ({
-    enkash: { resendOtp: vi.fn(), validateOtp: vi.fn(), getTransactionStatus: vi.fn(), searchSettlementPayouts: vi.fn(), getSettlementPayout: vi.fn() },
+    enkash: { resendOtp: vi.fn(), validateOtp: vi.fn(), getTransactionStatus: vi.fn(), searchSettlementPayouts: vi.fn(), getSettlementPayout: vi.fn(), refund: vi.fn(), getRefundStatus: vi.fn() },
     enkashWallet: { generateTransactionOtp: vi.fn() },
-    juspay: { resendOtp: vi.fn(), processOtp: vi.fn(), getOrderStatus: vi.fn() },
+    juspay: { resendOtp: vi.fn(), processOtp: vi.fn(), getOrderStatus: vi.fn(), refund: vi.fn() },
   }) satisfies Providers;
 
 describe('which provider call', () => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { scrubCardNumbers } from '@/lib/cards';
+import { compareMoney, parseMoney } from '@/lib/money';
 import { ProviderError, type ProviderErrorCode, type ProviderName } from './types';
 
 /**
@@ -27,6 +28,8 @@ export interface CallContext {
    * back, the error says the outcome is unknown, so the caller checks the status instead.
    */
   send?: boolean;
+  /** For a send other than an OTP: what to tell when its outcome is unknown (default: the OTP's words). */
+  unknownOutcome?: string;
 }
 
 export interface ProviderRequest {
@@ -87,7 +90,7 @@ function transportError(ctx: CallContext, label: string, err: unknown): Provider
     return new ProviderError(
       'provider_timeout',
       ctx.send
-        ? `${label}: no answer within ${seconds} s. The OTP may or may not have been sent — check the payment's status before sending again.`
+        ? `${label}: no answer within ${seconds} s. ${ctx.unknownOutcome ?? "The OTP may or may not have been sent — check the payment's status before sending again."}`
         : `${label}: no answer within ${seconds} s.`,
       { provider: ctx.provider, ...(ctx.send ? { outcomeUnknown: true } : {}) },
     );
@@ -97,7 +100,7 @@ function transportError(ctx: CallContext, label: string, err: unknown): Provider
   return new ProviderError(
     'provider_error',
     ctx.send && reached
-      ? `${label}: the connection failed (${code ?? 'network error'}). The OTP may or may not have been sent — check the payment's status.`
+      ? `${label}: the connection failed (${code ?? 'network error'}). ${ctx.unknownOutcome ?? "The OTP may or may not have been sent — check the payment's status."}`
       : `${label}: the provider could not be reached (${code ?? 'network error'}).`,
     { provider: ctx.provider, ...(ctx.send && reached ? { outcomeUnknown: true } : {}) },
   );
@@ -199,6 +202,7 @@ const MEANING: Record<ProviderErrorCode, string> = {
   rate_limited: "the provider's OTP limit is reached",
   invalid_input: 'refused',
   not_found: 'not known to the provider',
+  duplicate_request: 'the provider has already seen this request id',
   unauthorized: "PayOps' credentials were refused",
 };
 
@@ -227,6 +231,24 @@ export function pathId(ctx: CallContext, what: string, value: string): string {
   }
   return encodeURIComponent(value);
 }
+
+/**
+ * A refund amount as the decimal text a provider is sent: rupees with two decimals ("200.00"),
+ * from exact text only. More than two non-zero decimals (no such thing as a tenth of a paisa), zero
+ * or a negative amount is refused here, before any call.
+ */
+export function refundAmountText(ctx: CallContext, amount: string): string {
+  const parsed = parseMoney(amount);
+  const canonical = parsed.ok ? parsed.value : null;
+  if (!canonical || !/^\d+\.\d\d00$/.test(canonical) || compareMoney(canonical, '0') <= 0) {
+    throw new ProviderError('invalid_input', `${PROVIDER_LABEL[ctx.provider]} ${ctx.operation}: the amount must be more than 0 in rupees and paise (e.g. "200.00").`, {
+      provider: ctx.provider,
+    });
+  }
+  return canonical.slice(0, -2);
+}
+
+export const REFUND_UNKNOWN_OUTCOME = 'The refund may or may not have been created — ask the provider about this request id before sending it again.';
 
 export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;

@@ -1,20 +1,23 @@
-import { joinUrl, notConfigured, pathId, providerFetch, type CallContext, type ProviderRequest } from '../http';
+import { scrubCardNumbers } from '@/lib/cards';
+import { joinUrl, notConfigured, pathId, providerFetch, REFUND_UNKNOWN_OUTCOME, refundAmountText, type CallContext, type ProviderRequest } from '../http';
 import { TokenCache, withToken } from '../token';
 import { isConfigured, type Configured, type EnkashPgConfig } from '../config';
-import { ProviderError, type EnkashPgClient, type OtpSendResult, type OtpValidateResult, type ProviderStatus, type SettlementPayoutReply, type SettlementSearch } from '../types';
+import { ProviderError, type EnkashPgClient, type OtpSendResult, type OtpValidateResult, type ProviderRefund, type ProviderStatus, type SettlementPayoutReply, type SettlementSearch } from '../types';
 import { payoutResult, searchResult } from './settlements';
-import { enkashError, resendResult, statusResult, tokenFromReply, validateResult } from './replies';
+import { enkashError, refundResult, resendResult, statusResult, tokenFromReply, validateResult } from './replies';
 
 // A payout lists every payment it settles: tens of thousands of lines for a busy merchant's day.
 const SETTLEMENT_REPLY_BYTES = 64 * 1024 * 1024;
+// Enkash publishes no limit for requestId: PayOps' ids are short and plain, so anything else is a bug.
+const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Enkash payment gateway: merchant token, Resend OTP, Validate OTP, Get Transaction Status, settlement payouts. */
+/** Enkash payment gateway: merchant token, Resend OTP, Validate OTP, Get Transaction Status, settlement payouts, refunds. */
 export function createEnkashPgClient(config: Configured<EnkashPgConfig>, timeoutMs: number): EnkashPgClient {
   if (!isConfigured(config)) {
     const fail = async (): Promise<never> => {
       throw notConfigured('enkash', config.missing);
     };
-    return { resendOtp: fail, validateOtp: fail, getTransactionStatus: fail, searchSettlementPayouts: fail, getSettlementPayout: fail };
+    return { resendOtp: fail, validateOtp: fail, getTransactionStatus: fail, searchSettlementPayouts: fail, getSettlementPayout: fail, refund: fail, getRefundStatus: fail };
   }
   return new EnkashPg(config, timeoutMs);
 }
@@ -65,6 +68,27 @@ class EnkashPg implements EnkashPgClient {
     const id = pathId(ctx, 'the settlement payout id', settlementPayoutId);
     const reply = await this.call(ctx, { method: 'GET', url: this.url(`/api/v0/settlement-payout/${id}`) });
     return payoutResult(ctx, reply);
+  }
+
+  async refund(input: { transactionId: string; amount: string; remarks: string | null; requestId: string }): Promise<ProviderRefund> {
+    const ctx: CallContext = { ...this.ctx('refund', true), unknownOutcome: REFUND_UNKNOWN_OUTCOME };
+    const id = pathId(ctx, 'the transaction id', input.transactionId);
+    const amount = refundAmountText(ctx, input.amount);
+    if (!REQUEST_ID.test(input.requestId)) {
+      throw new ProviderError('invalid_input', 'Enkash refund: the request id is not valid (1–64 letters, digits, "_" or "-").', { provider: 'enkash' });
+    }
+    // Free text leaves PayOps scrubbed too: a card number pasted into a reason never reaches Enkash.
+    const remarks = input.remarks ? scrubCardNumbers(input.remarks.replace(/\s+/g, ' ').trim()).text.slice(0, 200) : '';
+    const json = { amount, ...(remarks ? { remarks } : {}), requestId: input.requestId };
+    const reply = await this.call(ctx, { method: 'POST', url: this.url(`/api/v0/payment/${id}/refund`), json });
+    return refundResult(ctx, reply, { requestId: input.requestId });
+  }
+
+  async getRefundStatus(input: { refundTransactionId: string; requestId: string }): Promise<ProviderRefund> {
+    const ctx = this.ctx('refund status');
+    const id = pathId(ctx, 'the refund transaction id', input.refundTransactionId);
+    const reply = await this.call(ctx, { method: 'GET', url: this.url(`/api/v0/payment/${id}`) });
+    return refundResult(ctx, reply, { requestId: input.requestId, refundTransactionId: input.refundTransactionId });
   }
 
   private call(ctx: CallContext, req: ProviderRequest) {

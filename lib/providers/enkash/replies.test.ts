@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DOCUMENTED_EXAMPLE } from '@/test/enkash';
 import type { ProviderReply } from '../http';
-import { resendResult, statusResult, tokenFromReply, validateResult } from './replies';
+import { enkashRefundState, refundResult, resendResult, statusResult, tokenFromReply, validateResult } from './replies';
 
 const ctx = { provider: 'enkash' as const, operation: 'test', timeoutMs: 1000 };
 const reply = (status: number, body: unknown, contentType = 'application/json'): ProviderReply => ({
@@ -74,5 +74,36 @@ describe('Enkash PG reply mapping', () => {
     // An unknown status is kept as it came.
     expect(statusResult(ctx, reply(200, { response_code: 0, payload: { status: 'ON_HOLD' } }), 'X').status).toBe('ON_HOLD');
     expect(codeOf(() => statusResult(ctx, reply(200, { response_code: 2, response_message: 'Transaction not found' }), 'X'))).toBe('not_found');
+  });
+});
+
+describe('Enkash refund mapping', () => {
+  const ids = { requestId: 'rq1' };
+  const text = (status: number, t: string): ProviderReply => ({ status, contentType: 'application/json', text: t });
+
+  it('reads the documented reply, the amount exact even as a JSON number', () => {
+    const r = refundResult(
+      ctx,
+      text(200, '{"response_code":0,"response_message":"SUCCESS","payload":{"amount":99999999999999.99,"paymentMode":"UPI","currency":"INR","status":"CREATED","transactionId":"RFND1","txnMsg":"Refund initiated.","txnDate":"2026-01-09 11:25:02","uniqueTransactionId":"EK1","bankTransactionId":null}}'),
+      ids,
+    );
+    expect(r).toEqual({ provider: 'enkash', requestId: 'rq1', providerRefundId: 'RFND1', state: 'pending', providerStatus: 'CREATED', amount: '99999999999999.9900', arn: null, message: 'Refund initiated.' });
+  });
+
+  it('maps the status words, keeping an unknown one pending', () => {
+    expect(['CREATED', 'PENDING', 'INITIATED', 'SUCCESS', 'FAILED', 'CANCELLED', 'ON_HOLD', null].map((s) => enkashRefundState(s))).toEqual([
+      'pending', 'pending', 'pending', 'succeeded', 'failed', 'failed', 'pending', 'pending',
+    ]);
+    const r = refundResult(ctx, reply(200, { response_code: 0, payload: { transactionId: 'RFND2', status: 'ON_HOLD', amount: '5.00', bankTransactionId: '123456789012' } }), ids);
+    expect(r).toMatchObject({ state: 'pending', providerStatus: 'ON_HOLD', arn: '123456789012', amount: '5.0000' });
+  });
+
+  it('makes a refusal invalid_input (even worded like a limit), 404 not_found, and a reply without the refund id provider_error', () => {
+    expect(codeOf(() => refundResult(ctx, reply(400, { response_code: 1, response_message: 'Refund amount exceeds the limit' }), ids))).toBe('invalid_input');
+    expect(codeOf(() => refundResult(ctx, reply(200, { response_code: 1, response_message: 'Not enough balance' }), ids))).toBe('invalid_input');
+    expect(codeOf(() => refundResult(ctx, reply(404, { response_code: 404, response_message: 'Transaction not found' }), ids))).toBe('not_found');
+    expect(codeOf(() => refundResult(ctx, reply(200, { response_code: 0, payload: { status: 'CREATED' } }), ids))).toBe('provider_error');
+    // Get Transaction Status of the refund's id may leave the id out: the one asked about is kept.
+    expect(refundResult(ctx, reply(200, { response_code: 0, payload: { status: 'SUCCESS' } }), { requestId: 'rq1', refundTransactionId: 'RFND9' }).providerRefundId).toBe('RFND9');
   });
 });

@@ -4,7 +4,9 @@ import { ENKASH_ID_FIELDS, ENKASH_SECRET_KEYS } from '@/lib/payments/enkash-noti
 import { redactSecrets } from '@/lib/secrets';
 import { codeForStatus, garbage, replyAs, safeProviderText, statusError, type CallContext, type ProviderReply } from '../http';
 import type { IssuedToken } from '../token';
-import type { OtpSendResult, OtpValidateResult, ProviderStatus } from '../types';
+import { parseJsonExact } from '@/lib/json';
+import { parseMoney } from '@/lib/money';
+import type { OtpSendResult, OtpValidateResult, ProviderRefund, ProviderRefundState, ProviderStatus } from '../types';
 
 /** Enkash PG replies (DESIGN.md "Provider facts", reference/enkash-pg-*.txt) and what they mean for PayOps. */
 
@@ -135,4 +137,76 @@ function tryJson(s: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+// ---- Refund (POST /api/v0/payment/{transactionId}/refund) and its status (DESIGN.md "Enkash Refund") ----
+
+// Read with parseJsonExact: an amount sent as a JSON number (200.50) arrives as its source text.
+const refundText = z.unknown().optional().transform((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 256) : null));
+const refundMoney = z.unknown().optional().transform((v) => {
+  const parsed = parseMoney(v);
+  return parsed.ok ? parsed.value : null;
+});
+
+export const refundPayloadSchema = z.looseObject({
+  transactionId: refundText,
+  status: refundText,
+  amount: refundMoney,
+  bankTransactionId: refundText,
+  txnMsg: refundText,
+  uniqueTransactionId: refundText,
+});
+
+const REFUND_STATES: Record<string, ProviderRefundState> = {
+  CREATED: 'pending',
+  PENDING: 'pending',
+  INITIATED: 'pending',
+  SUCCESS: 'succeeded',
+  FAILED: 'failed',
+  CANCELLED: 'failed',
+};
+
+/** An Enkash refund status word in PayOps' words; an unknown one is still pending (its word is kept beside). */
+export function enkashRefundState(status: string | null): ProviderRefundState {
+  return (status && REFUND_STATES[status.toUpperCase()]) || 'pending';
+}
+
+/**
+ * The refund reply, or Get Transaction Status of the refund's own transaction id. Any 4xx refusal
+ * (no balance, more than is left, a payment that cannot be refunded) is invalid_input with Enkash's
+ * words: unlike an OTP resend, "exceeds" here means an amount, never a rate limit.
+ */
+export function refundResult(ctx: CallContext, reply: ProviderReply, ids: { requestId: string; refundTransactionId?: string }): ProviderRefund {
+  if (reply.status >= 300) {
+    const code = codeForStatus(reply.status);
+    throw statusError(ctx, reply, wordsOf(reply), code === 'rate_limited' ? 'invalid_input' : code);
+  }
+  const parsed = parseJsonExact(reply.text);
+  if (!parsed.ok) throw garbage(ctx, reply, 'not JSON');
+  const envelope = replyAs(ctx, reply, envelopeSchema, parsed.value);
+  if (envelope.response_code !== 0) {
+    const message = envelope.response_message ?? '';
+    throw statusError(ctx, reply, message, /not\s*found/i.test(message) ? 'not_found' : 'invalid_input');
+  }
+  if (envelope.payload === null || typeof envelope.payload !== 'object') throw garbage(ctx, reply, 'no payload');
+  const p = replyAs(ctx, reply, refundPayloadSchema, envelope.payload);
+  const providerRefundId = p.transactionId ?? ids.refundTransactionId ?? null;
+  // Without the refund's own id PayOps could never ask about it again.
+  if (!providerRefundId) throw garbage(ctx, reply, 'no refund transactionId');
+  const message = p.txnMsg ?? envelope.response_message;
+  return {
+    provider: 'enkash',
+    requestId: ids.requestId,
+    providerRefundId,
+    state: enkashRefundState(p.status),
+    providerStatus: p.status,
+    amount: p.amount,
+    arn: p.bankTransactionId,
+    message: message ? safeProviderText(message) || null : null,
+  };
+}
+
+function wordsOf(reply: ProviderReply): string | null {
+  const json = tryJson(reply.text);
+  return json && typeof json === 'object' ? messageOf(json) : /html/i.test(reply.contentType) ? null : reply.text;
 }

@@ -1,18 +1,18 @@
-import { basicAuth, joinUrl, notConfigured, pathId, providerFetch, type CallContext } from '../http';
+import { basicAuth, joinUrl, notConfigured, pathId, providerFetch, REFUND_UNKNOWN_OUTCOME, refundAmountText, type CallContext } from '../http';
 import { isConfigured, type Configured, type JuspayConfig } from '../config';
-import { ProviderError, type JuspayClient, type JuspayOrderStatus, type OtpSendResult, type OtpValidateResult } from '../types';
-import { orderStatusResult, processResult, resendResult } from './replies';
+import { ProviderError, type JuspayClient, type JuspayOrderStatus, type OtpSendResult, type OtpValidateResult, type ProviderRefund } from '../types';
+import { orderStatusResult, processResult, refundResult, resendResult } from './replies';
 
 /**
- * Juspay: Direct OTP (Resend OTP, Process OTP) and Order Status, Basic auth with the API key
- * (empty password).
+ * Juspay: Direct OTP (Resend OTP, Process OTP), Order Status and Refund, Basic auth with the API
+ * key (empty password).
  */
 export function createJuspayClient(config: Configured<JuspayConfig>, timeoutMs: number): JuspayClient {
   if (!isConfigured(config)) {
     const fail = async (): Promise<never> => {
       throw notConfigured('juspay', config.missing);
     };
-    return { resendOtp: fail, processOtp: fail, getOrderStatus: fail };
+    return { resendOtp: fail, processOtp: fail, getOrderStatus: fail, refund: fail };
   }
   return new Juspay(config, timeoutMs);
 }
@@ -48,19 +48,37 @@ class Juspay implements JuspayClient {
 
   async getOrderStatus(orderId: string): Promise<JuspayOrderStatus> {
     const ctx = this.ctx('order status');
-    // Only this call needs the merchant id: OTP calls keep working without it.
-    if (!this.config.merchantId) throw notConfigured('juspay', ['JUSPAY_MERCHANT_ID']);
     const order = pathId(ctx, 'the order id', orderId);
-    const reply = await providerFetch(ctx, {
-      method: 'GET',
-      url: this.url(`/orders/${order}`),
-      headers: {
-        authorization: basicAuth(this.config.apiKey, ''),
-        'x-merchantid': this.config.merchantId,
-        version: this.config.apiVersion ?? JUSPAY_API_VERSION_DEFAULT,
-      },
-    });
+    const reply = await providerFetch(ctx, { method: 'GET', url: this.url(`/orders/${order}`), headers: this.orderHeaders() });
     return orderStatusResult(ctx, reply, orderId);
+  }
+
+  async refund(input: { orderId: string; requestId: string; amount: string }): Promise<ProviderRefund> {
+    const ctx: CallContext = { ...this.ctx('refund', true), unknownOutcome: REFUND_UNKNOWN_OUTCOME };
+    const headers = this.orderHeaders();
+    // unique_request_id: at most 20 characters (DESIGN.md "Juspay Refund"); refused here, never sent.
+    if (!/^[A-Za-z0-9_-]{1,20}$/.test(input.requestId)) {
+      throw new ProviderError('invalid_input', 'Juspay refund: the request id must be 1–20 letters, digits, "_" or "-".', { provider: 'juspay' });
+    }
+    const amount = refundAmountText(ctx, input.amount);
+    const order = pathId(ctx, 'the order id', input.orderId);
+    const reply = await providerFetch(ctx, {
+      method: 'POST',
+      url: this.url(`/orders/${order}/refunds`),
+      headers,
+      form: { unique_request_id: input.requestId, amount },
+    });
+    return refundResult(ctx, reply, input.orderId, input.requestId);
+  }
+
+  /** Order Status and Refund need the merchant id as well; OTP calls keep working without it. */
+  private orderHeaders() {
+    if (!this.config.merchantId) throw notConfigured('juspay', ['JUSPAY_MERCHANT_ID']);
+    return {
+      authorization: basicAuth(this.config.apiKey, ''),
+      'x-merchantid': this.config.merchantId,
+      version: this.config.apiVersion ?? JUSPAY_API_VERSION_DEFAULT,
+    };
   }
 
   private target(ctx: CallContext, input: Target) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderReply } from '../http';
-import { juspayError, orderStatusResult, processResult, resendResult } from './replies';
+import { juspayError, juspayRefundState, orderStatusResult, processResult, refundResult, resendResult } from './replies';
 
 const ctx = { provider: 'juspay' as const, operation: 'test', timeoutMs: 1000 };
 const reply = (status: number, body: unknown): ProviderReply => ({ status, contentType: 'application/json', text: JSON.stringify(body) });
@@ -126,5 +126,30 @@ describe('Juspay order status mapping', () => {
     expect(codeOf(() => orderStatusResult(ctx, textReply(200, '<html>hi</html>'), 'o'))).toBe('provider_error');
     expect(codeOf(() => orderStatusResult(ctx, textReply(200, '[1,2]'), 'o'))).toBe('provider_error');
     expect(codeOf(() => orderStatusResult(ctx, reply(200, { order_id: 'o', amount: 5 }), 'o'))).toBe('provider_error');
+  });
+});
+
+describe('Juspay refund mapping', () => {
+  const order = (refunds: unknown[]) =>
+    `{"order_id":"O1","status":"CHARGED","status_id":21,"amount":1499.50,"amount_refunded":0,"refunds":${JSON.stringify(refunds)}}`;
+  const ok = (text: string): ProviderReply => ({ status: 200, contentType: 'application/json', text });
+
+  it('returns the refunds[] entry with our request id, money exact', () => {
+    const text = order([
+      { id: 'r_other', unique_request_id: 'other', status: 'SUCCESS', amount: '1.00' },
+      { id: 'r_1', unique_request_id: 'rq1', status: 'MANUAL_REVIEW', amount: '200.00', epg_txn_id: 'E9', refund_arn: 'ARN77', error_message: 'Held for review' },
+    ]).replace('"200.00"', '200.00');
+    expect(refundResult(ctx, ok(text), 'O1', 'rq1')).toEqual({
+      provider: 'juspay', requestId: 'rq1', providerRefundId: 'r_1', state: 'manual_review', providerStatus: 'MANUAL_REVIEW', amount: '200.0000', arn: 'ARN77', message: 'Held for review',
+    });
+    expect(orderStatusResult(ctx, ok(text), 'O1').refunds[1]).toMatchObject({ ref: 'E9', arn: 'ARN77', errorMessage: 'Held for review' });
+  });
+
+  it('maps the refund statuses; a reply without our entry is provider_error; duplicate.call is duplicate_request', () => {
+    expect(['PENDING', 'SUCCESS', 'FAILURE', 'MANUAL_REVIEW', 'SOMETHING_NEW', null].map(juspayRefundState)).toEqual(['pending', 'succeeded', 'failed', 'manual_review', 'pending', 'pending']);
+    expect(codeOf(() => refundResult(ctx, ok(order([])), 'O1', 'rq1'))).toBe('provider_error');
+    expect(codeOf(() => refundResult(ctx, reply(400, { status: 'invalid_request_error', error_code: 'duplicate.call', error_message: 'dup' }), 'O1', 'rq1'))).toBe('duplicate_request');
+    expect(codeOf(() => refundResult(ctx, reply(400, { status: 'invalid_request_error', error_code: 'invalid_request', error_message: 'too much' }), 'O1', 'rq1'))).toBe('invalid_input');
+    expect(codeOf(() => refundResult(ctx, reply(404, { error_code: 'RESOURCE_NOT_FOUND' }), 'O1', 'rq1'))).toBe('not_found');
   });
 });

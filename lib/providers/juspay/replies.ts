@@ -7,7 +7,7 @@ import { juspayStatusForId } from '@/lib/payments/status';
 import { redactSecrets } from '@/lib/secrets';
 import { truncate } from '@/lib/text';
 import { codeForStatus, garbage, replyAs, safeProviderText, statusError, type CallContext, type ProviderReply } from '../http';
-import type { JuspayOrderStatus, JuspayRefund, OtpSendResult, OtpValidateResult } from '../types';
+import type { JuspayOrderStatus, JuspayRefund, OtpSendResult, OtpValidateResult, ProviderRefund, ProviderRefundState } from '../types';
 
 /** Juspay Direct OTP replies (reference/juspay-resend-otp.md) and what they mean for PayOps. */
 
@@ -104,9 +104,13 @@ const refundSchema = z.looseObject({
   unique_request_id: optText,
   id: optText,
   ref: optText,
+  epg_txn_id: optText,
   status: optText,
   amount: money,
   sent_to_gateway: optBool,
+  refund_arn: optText,
+  arn: optText,
+  error_message: optText,
 });
 
 const UDF_KEYS = ['udf1', 'udf2', 'udf3', 'udf4', 'udf5', 'udf6', 'udf7', 'udf8', 'udf9', 'udf10'] as const;
@@ -143,7 +147,16 @@ export function orderStatusResult(ctx: CallContext, reply: ProviderReply, orderI
   const gateway = isObject(r.payment_gateway_response) ? gatewaySchema.parse(r.payment_gateway_response) : null;
   const refunds: JuspayRefund[] = r.refunds.filter(isObject).map((item) => {
     const x = refundSchema.parse(item);
-    return { uniqueRequestId: x.unique_request_id, id: x.id ?? x.ref, status: x.status, amount: x.amount, sentToGateway: x.sent_to_gateway };
+    return {
+      uniqueRequestId: x.unique_request_id,
+      id: x.id ?? x.ref,
+      status: x.status,
+      amount: x.amount,
+      sentToGateway: x.sent_to_gateway,
+      ref: x.ref ?? x.epg_txn_id,
+      arn: x.refund_arn ?? x.arn,
+      errorMessage: x.error_message,
+    };
   });
   const order = r.order_id ?? orderId;
   return {
@@ -180,4 +193,60 @@ function orderStatusError(ctx: CallContext, reply: ProviderReply) {
   const words = `${body.error_code ?? ''} ${body.error_message ?? ''}`;
   const unknownOrder = reply.status === 404 || (reply.status >= 400 && reply.status < 500 && /resource_not_found|not[\s_-]*found/i.test(words));
   return statusError(ctx, reply, body.error_message ?? body.error_code, unknownOrder ? 'not_found' : codeForStatus(reply.status));
+}
+
+// ---- Refund (POST /orders/{order_id}/refunds; DESIGN.md "Juspay Refund") ----
+
+const REFUND_STATES: Record<string, ProviderRefundState> = {
+  PENDING: 'pending',
+  SUCCESS: 'succeeded',
+  FAILURE: 'failed',
+  MANUAL_REVIEW: 'manual_review',
+};
+
+/** A Juspay refund status in PayOps' words (refund call, order status, webhooks); an unknown one is still pending. */
+export function juspayRefundState(status: string | null): ProviderRefundState {
+  return (status && REFUND_STATES[status.toUpperCase()]) || 'pending';
+}
+
+/** One refunds[] entry of an order as PayOps' ProviderRefund. */
+export function juspayProviderRefund(refund: JuspayRefund, requestId: string): ProviderRefund {
+  return {
+    provider: 'juspay',
+    requestId,
+    providerRefundId: refund.id,
+    state: juspayRefundState(refund.status),
+    providerStatus: refund.status,
+    amount: refund.amount,
+    arn: refund.arn,
+    message: refund.errorMessage ? safeProviderText(refund.errorMessage) || null : null,
+  };
+}
+
+/**
+ * The refund call answers with the whole order: ours is the refunds[] entry carrying our
+ * unique_request_id. An order without it is a reply PayOps cannot use (provider_error).
+ */
+export function refundResult(ctx: CallContext, reply: ProviderReply, orderId: string, requestId: string): ProviderRefund {
+  if (reply.status >= 300) throw refundError(ctx, reply);
+  const order = orderStatusResult(ctx, reply, orderId);
+  const ours = order.refunds.find((r) => r.uniqueRequestId === requestId);
+  if (!ours) throw garbage(ctx, reply, 'no refund with this request id');
+  return juspayProviderRefund(ours, requestId);
+}
+
+/** 400 `duplicate.call`: Juspay has already taken this request id (or this amount within 5 s); the first call landed. */
+function refundError(ctx: CallContext, reply: ProviderReply) {
+  let body: z.infer<typeof errorReplySchema> = {};
+  try {
+    body = errorReplySchema.parse(JSON.parse(reply.text));
+  } catch {
+    // not Juspay's error shape: the HTTP status alone decides
+  }
+  const words = `${body.error_code ?? ''} ${body.error_message ?? ''}`;
+  let code = codeForStatus(reply.status);
+  if (body.error_code?.toLowerCase() === 'duplicate.call') code = 'duplicate_request';
+  else if (reply.status >= 400 && reply.status < 500 && /resource_not_found/i.test(words)) code = 'not_found';
+  else if (code === 'rate_limited') code = 'invalid_input';
+  return statusError(ctx, reply, body.error_message ?? body.error_code, code);
 }
