@@ -42,7 +42,6 @@ export function answerForError(err: ProviderError): ProviderAnswer {
       return { outcome: 'provider_timeout_unknown', providerRequestId };
     case 'invalid_input':
     case 'not_found':
-    case 'duplicate_request': // refunds only; an OTP call never sees it
       return { outcome: 'provider_refused', providerRequestId };
     case 'unauthorized':
     case 'provider_error':

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
 import { refunds, type RefundRow, type RefundState } from '@/db/schema';
-import { formatMoney } from '@/lib/money';
+import { juspayProviderRefund } from '@/lib/providers/juspay/replies';
 import { isProviderError, ProviderError, type ProviderRefund, type Providers } from '@/lib/providers/types';
 import { scrubbedText, truncate } from '@/lib/text';
 import { fromStates, recordRefundStep, SYSTEM, type RefundActor } from './machine';
@@ -12,14 +12,12 @@ async function paymentOf(db: Db, refund: RefundRow) {
   return p;
 }
 
-/** Rupees with two decimals, as both providers take them ("200.00"); exact, from the stored numeric. */
-export const providerAmount = (amount: string) => formatMoney(amount, 2).replace(/,/g, '');
-
 /** Sends a refund to its provider: the call itself, no state change (send.ts does that). */
 export async function callProviderRefund(db: Db, providers: Providers, refund: RefundRow): Promise<ProviderRefund> {
   const payment = await paymentOf(db, refund);
   if (!payment) throw new ProviderError('not_found', 'The payment of this refund is gone.', { provider: refund.provider as 'enkash' });
-  const amount = providerAmount(refund.amount);
+  // The stored numeric as it is: each client writes it as rupees and paise ("200.00"), exactly.
+  const amount = refund.amount;
   if (refund.provider === 'juspay') {
     if (!payment.order_id) throw new ProviderError('invalid_input', 'Juspay refunds go by order id, and this payment has none.', { provider: 'juspay' });
     return providers.juspay.refund({ orderId: payment.order_id, requestId: refund.requestId, amount });
@@ -41,19 +39,7 @@ export async function askProviderRefund(db: Db, providers: Providers, refund: Re
     const order = await providers.juspay.getOrderStatus(payment.order_id);
     const mine = order.refunds.find((r) => r.uniqueRequestId === refund.requestId);
     if (!mine) return { found: false, why: `Juspay's order ${payment.order_id} lists no refund with request id ${refund.requestId}.` };
-    return {
-      found: true,
-      answer: {
-        provider: 'juspay',
-        requestId: refund.requestId,
-        providerRefundId: mine.id,
-        state: juspayState(mine.status),
-        providerStatus: mine.status,
-        amount: mine.amount,
-        arn: mine.arn ?? mine.ref,
-        message: mine.errorMessage,
-      },
-    };
+    return { found: true, answer: juspayProviderRefund(mine, refund.requestId) };
   }
   if (!refund.providerRefundId) {
     return { cannotAsk: `Enkash cannot be asked about a refund by PayOps' request id (${refund.requestId}); its refund id came with the answer that never arrived.` };
@@ -63,20 +49,6 @@ export async function askProviderRefund(db: Db, providers: Providers, refund: Re
   } catch (err) {
     if (isProviderError(err) && err.code === 'not_found') return { found: false, why: `Enkash does not know refund ${refund.providerRefundId}.` };
     throw err;
-  }
-}
-
-function juspayState(status: string | null): ProviderRefund['state'] {
-  switch ((status ?? '').toUpperCase()) {
-    case 'SUCCESS':
-      return 'succeeded';
-    case 'FAILURE':
-    case 'FAILED':
-      return 'failed';
-    case 'MANUAL_REVIEW':
-      return 'manual_review';
-    default:
-      return 'pending';
   }
 }
 
