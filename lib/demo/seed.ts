@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
-import { transactions, type Role } from '@/db/schema';
+import { transactions, users, type Role } from '@/db/schema';
+import { approveRefund } from '@/lib/refunds/decide';
+import { requestRefund } from '@/lib/refunds/request';
 import { generatePassword } from '@/lib/auth/password';
 import { enrolForDemo, secondFactorRequired } from '@/lib/auth/second-factor';
 import { formatTotpSecret } from '@/lib/auth/totp';
@@ -57,7 +59,9 @@ export async function seedDemo(handle: DbHandle, dataDir: string, payments = 300
     fs.writeFileSync(accountsFile(dataDir), JSON.stringify(accounts, null, 2), { mode: 0o600 });
     for (const body of demoNotifications(payments)) await ingestDemo(handle, normalizeEnkashNotify(body));
     for (const body of settlementStoryNotifications(demoSettlementDay(dataDir))) await ingestDemo(handle, normalizeEnkashNotify(body));
+    for (const body of refundStoryNotifications()) await ingestDemo(handle, normalizeEnkashNotify(body));
     await seedDemoContract(handle.db);
+    await seedDemoRefunds(handle.db, accounts);
   }
   const known = demoProviderPaymentsFile(dataDir);
   // A new demo, or one seeded before the simulator learnt payments from this file: everything the
@@ -193,6 +197,50 @@ export function demoSettlementDay(dataDir: string, now = new Date()): string {
     // not written: a demo started some other way
   }
   return new Date(now.getTime() + 330 * 60_000 - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Payments for the demo's refund story (README "Refunds"): `EKDEMOREFUND1`, ₹1,499.50, untouched,
+ * for a new user to refund ₹200 of; two more with refunds in the lists — one asked for and waiting
+ * for an admin, one approved, which the job sends to the simulator once the server runs.
+ */
+export const DEMO_REFUND_PAYMENT = 'EKDEMOREFUND1';
+function* refundStoryNotifications(): Generator<Record<string, unknown>> {
+  const story: [string, string, string][] = [
+    [DEMO_REFUND_PAYMENT, '1499.50', 'CREDIT_CARD'],
+    ['EKDEMOREFUND2', '2400.00', 'UPI'],
+    ['EKDEMOREFUND3', '999.00', 'DEBIT_CARD'],
+  ];
+  for (const [i, [transactionId, amount, mode]] of story.entries()) {
+    const card = mode.endsWith('CARD');
+    const at = new Date(Date.now() - (i + 1) * 3 * 3_600_000);
+    const [bankCode, bankName] = pick(BANKS);
+    yield {
+      surcharge: '0.0000', surchargeGst: '0.0000', amount, finalAmount: amount, paymentMode: mode,
+      bankCode: card ? bankCode : null, bankName: card ? bankName : null, cardScheme: card ? 'VISA' : null, currency: 'INR', checksum: null,
+      status: 'SUCCESS', transactionId, txnMsg: 'Transaction successful.',
+      txnDate: new Date(at.getTime() + 5.5 * 3_600_000).toISOString().slice(0, 19).replace('T', ' '),
+      uniqueTransactionId: `EKR${i}${Math.random().toString(36).slice(2, 9).toUpperCase()}`,
+      maskedCardNumber: card ? 'XXXX XXXX XXXX 4242' : null, cardHolderName: card ? `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}` : null,
+      paymentToken: null, bankTransactionId: String(300000000000 + i), mdr: null, mdrGst: null, transactionAmount: null,
+      orderId: `ORD-R${i + 1}`, orderStatus: 'PAID', transactionStatus: null,
+    };
+  }
+}
+
+/** The demo's refunds, asked for by the demo finance user and (one) approved by the demo admin, through the real flow. */
+async function seedDemoRefunds(db: Db, accounts: DemoAccount[]): Promise<void> {
+  const ids = async (email: string) => (await db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0]?.id;
+  const paymentId = async (transactionId: string) => (await db.select({ id: transactions.id }).from(transactions).where(eq(transactions.transactionId, transactionId)))[0]?.id;
+  const finance = await ids(accounts.find((a) => a.role === 'finance')!.email);
+  const admin = await ids(accounts.find((a) => a.role === 'admin')!.email);
+  const [waiting, approved] = [await paymentId('EKDEMOREFUND2'), await paymentId('EKDEMOREFUND3')];
+  if (!finance || !admin || !waiting || !approved) return;
+  const maker = { id: finance, label: `user:${finance}`, role: 'finance', sourceIp: '127.0.0.1' };
+  await requestRefund(db, maker, { paymentId: waiting, amount: '400', reason: 'Customer returned one of two items (demo)', source: 'console' });
+  const asked = await requestRefund(db, maker, { paymentId: approved, amount: null, reason: 'Order cancelled before dispatch (demo)', source: 'console' });
+  // Sent by the refunds job once the server runs (the tracker queues approved refunds nobody is sending).
+  if (asked.ok) await approveRefund(db, { id: admin, label: `user:${admin}`, role: 'admin', sourceIp: '127.0.0.1', steppedUp: true }, { refundId: asked.refund.id, note: 'Demo: approved at seed time' });
 }
 
 /** The contract the demo merchant signed: what the simulator charges (sandbox/settlements.ts), so only its faults stand out. */

@@ -62,7 +62,7 @@ export async function queueRefundSend(refundId: number): Promise<void> {
   try {
     await sendJob(refundSendQueue, { refundId });
   } catch (err) {
-    // The tracker finds approved refunds nobody is sending within two minutes.
+    // The tracker queues approved refunds nobody is sending, 30 s after their approval.
     logError(`[refunds] refund ${refundId}: the send could not be queued (the tracker will):`, err);
   }
 }
@@ -77,7 +77,7 @@ export async function queueRefundCheck(refundId: number, afterSeconds = 0): Prom
 
 /**
  * Every minute (`refunds-track`): requests past their time expire; approved refunds nobody is
- * sending are queued again; refunds in flight are asked about, each less often as it ages (a
+ * sending (30 s after approval) are queued again; refunds in flight are asked about, each less often as it ages (a
  * quarter of its age, 1 minute to 6 hours); one with no final answer after REFUND_STUCK_DAYS
  * raises its payment's `refund_stuck` flag, which opens a case (and the alert counts it).
  */
@@ -93,7 +93,7 @@ export async function trackRefunds(db: Db, now = new Date()): Promise<{ expired:
   });
   const stale = await queryRows<{ id: number }>(
     db,
-    sql`SELECT id FROM refunds WHERE state = 'approved' AND updated_at < ${new Date(now.getTime() - 120_000)} ORDER BY id LIMIT 500`,
+    sql`SELECT id FROM refunds WHERE state = 'approved' AND updated_at < ${new Date(now.getTime() - 30_000)} ORDER BY id LIMIT 500`,
   );
   for (const r of stale) await queueRefundSend(Number(r.id));
   const due = await queryRows<{ id: number }>(

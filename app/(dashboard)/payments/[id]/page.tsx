@@ -26,6 +26,9 @@ import { otpLimits, waitingForOtp } from '@/lib/otp/policy';
 import { CasesSection } from './_components/cases';
 import { ClaimKeeper } from './_components/claim-keeper';
 import { OtpConsole } from './_components/otp-console';
+import { refundsForPayment } from '@/lib/refunds/queries';
+import { refundableOf } from '@/lib/refunds/request';
+import { RefundsSection } from './_components/refunds';
 import { SettlementLine } from './_components/settlement';
 import { Verification } from './_components/verification';
 
@@ -60,6 +63,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   // Someone who can resend, on a payment waiting for an OTP: the payment is theirs while the page is open.
   const claim = can(user.role, 'otp.resend') && waitingForOtp(t, new Date(), otpLimits()).waiting;
   const name = displayName(t.cardholderName);
+  const refundState = can(user.role, 'refunds.read') ? await refundableOf(await getDb(), t.id) : null;
+  const refundList = refundState ? await refundsForPayment(await getDb(), t.id) : [];
 
   return (
     <div className="space-y-4">
@@ -163,6 +168,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         </Section>
       </div>
 
+      {refundState && <RefundsSection state={refundState} list={refundList} user={user} paymentId={t.id} />}
       {can(user.role, 'settlements.read') && <SettlementLine t={t} />}
       <CasesSection cases={cases} user={user} />
       <Verification t={t} />

@@ -22,13 +22,8 @@ const rupees = (v: string) => formatMoney(v, 2);
 export function RefundsSection({ state, list, user, paymentId }: { state: Refundable; list: (RefundView & { events: RefundEventView[] })[]; user: StaffUser; paymentId: number }) {
   const mayRequest = can(user.role, 'refunds.request');
   const mayApprove = can(user.role, 'refunds.approve');
-  if (list.length === 0 && (!mayRequest || state.blocked)) {
-    return list.length === 0 && state.blocked && state.provider && !mayRequest ? null : (
-      <Section title="Refunds" id="refunds" className="scroll-mt-4">
-        <p className="text-sm text-slate-600">{state.blocked ?? 'No refunds.'}</p>
-      </Section>
-    );
-  }
+  // Nothing to show or do: no refunds yet, and none can be asked for here (or by this role).
+  if (list.length === 0 && (state.blocked || !mayRequest)) return null;
   const inFlight = addMoney(state.held, `-${state.succeeded}`);
   const next = `/payments/${paymentId}#refunds`;
   return (
