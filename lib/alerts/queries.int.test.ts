@@ -6,8 +6,8 @@ import { listAlertHistory, listOpenAlerts, summariseOpenAlerts, visibleRulesFor 
 
 describe('who sees which alerts', () => {
   it('admins every rule, finance the money ones, support none', () => {
-    expect(visibleRulesFor('admin')).toEqual(['provider_silent', 'deliveries_refused', 'success_rate_drop', 'payment_disagreements', 'money_past_deadline', 'jobs_failing', 'otp_refusals']);
-    expect(visibleRulesFor('finance')).toEqual(['success_rate_drop', 'payment_disagreements', 'money_past_deadline']);
+    expect(visibleRulesFor('admin')).toEqual(['provider_silent', 'deliveries_refused', 'success_rate_drop', 'payment_disagreements', 'money_past_deadline', 'refunds_stuck', 'jobs_failing', 'otp_refusals']);
+    expect(visibleRulesFor('finance')).toEqual(['success_rate_drop', 'payment_disagreements', 'money_past_deadline', 'refunds_stuck']);
     expect(visibleRulesFor('support')).toBeNull();
   });
 });

@@ -177,6 +177,32 @@ describe.each(await testDatabaseKinds())('alert rules on $kind', ({ create }) =>
     });
   });
 
+  describe('refunds_stuck', () => {
+    const refund = async (id: string, state: string, sentDaysAgo: number, updatedHoursAgo = 0) => {
+      await db().execute(sql`INSERT INTO transactions (provider, transaction_id, status, status_rank, status_family, txn_at, final_amount)
+                             VALUES ('juspay', ${id}, 'CHARGED', 1, 'success', ${NOW.toISOString()}::timestamptz - interval '20 days', 100)`);
+      // Written as a later state directly: the hold the trigger takes is the point of other tests.
+      await db().execute(sql`INSERT INTO refunds (transaction_row_id, provider, request_id, amount, currency, reason, state, source, expires_at, sent_at, updated_at)
+                             SELECT id, 'juspay', ${`PR${id}`}, 10, 'INR', 'test', ${state}, 'console', now(),
+                                    ${NOW.toISOString()}::timestamptz - make_interval(days => ${sentDaysAgo}),
+                                    ${NOW.toISOString()}::timestamptz - make_interval(hours => ${updatedHoursAgo})
+                               FROM transactions WHERE transaction_id = ${id}`);
+    };
+    it('opens for a refund with no final answer after REFUND_STUCK_DAYS, or an unknown outcome for over an hour', async () => {
+      await refund('JPRSTUCK', 'pending', 9);
+      await refund('JPRFRESH', 'pending', 1);
+      expect(await evaluate('refunds_stuck')).toHaveLength(1);
+      const [alert] = await openAlerts();
+      expect(alert).toMatchObject({ key: 'juspay', title: 'Juspay: refunds without an end' });
+      expect(alert.openedNumbers).toMatchObject({ stuck: 1, unknown: 0, oldestDays: 9 });
+    });
+    it('stays closed for refunds in flight within their time and for final ones', async () => {
+      await refund('JPRDONE', 'succeeded', 30);
+      await refund('JPRNEW', 'unknown', 0, 0);
+      expect(await evaluate('refunds_stuck')).toEqual([]);
+    });
+  });
+
   describe('success_rate_drop', () => {
     /** The same hour on each of the last 7 days: 9 of 10 finished payments succeeded. */
     async function usualRate() {
@@ -378,7 +404,7 @@ describe.each(await testDatabaseKinds())('alert rules on $kind', ({ create }) =>
     it('runs every rule on an empty database without opening anything', async () => {
       expect(await evaluateAlerts(db(), { now: NOW, config: testConfig() })).toEqual([]);
       expect(ALERT_RULES.map((r) => r.name).sort()).toEqual(
-        ['deliveries_refused', 'jobs_failing', 'money_past_deadline', 'otp_refusals', 'payment_disagreements', 'provider_silent', 'success_rate_drop'],
+        ['deliveries_refused', 'jobs_failing', 'money_past_deadline', 'otp_refusals', 'payment_disagreements', 'provider_silent', 'refunds_stuck', 'success_rate_drop'],
       );
     });
 

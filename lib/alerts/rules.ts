@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { refundPolicy } from '@/lib/refunds/config';
 import { queryRows, type Db, type DbOrTx } from '@/db/client';
 import { notMoneyBack, pastDeadlineSql } from '@/lib/queues/stuck';
 import { alertDeliveries, alerts, OTP_LIMIT_REFUSALS, STUCK_AT_BANK, type Alert, type AlertNumbers, type AlertSeverity, type AlertTransitionKind } from '@/db/schema';
@@ -299,6 +300,43 @@ const moneyPastDeadline = defineRule<PastDeadlineNumbers>({
     (n.oldestDays === null ? '.' : `; the oldest began ${n.oldestDays} days ago.`),
 });
 
+type RefundsStuckNumbers = { stuck: number; unknown: number; oldestDays: number | null };
+
+/**
+ * Refunds that left (or may have left) the merchant with no end in sight: no final answer from the
+ * provider after REFUND_STUCK_DAYS, or a send whose outcome is unknown for more than an hour. Read
+ * from refunds_open_idx (refunds not final). Fires at one.
+ */
+const refundsStuck = defineRule<RefundsStuckNumbers>({
+  name: 'refunds_stuck',
+  severity: 'warning',
+  audience: 'money',
+  title: (key) => `${providerName(key)}: refunds without an end`,
+  async measure(db, { now }) {
+    const stuckBefore = new Date(now.getTime() - refundPolicy().stuckDays * 86_400_000);
+    const unknownBefore = new Date(now.getTime() - 3_600_000);
+    const rows = await queryRows<{ key: string; stuck: number; unknown: number; oldest: Date | string | null }>(
+      db,
+      sql`SELECT p.provider AS key,
+                 count(r.id) FILTER (WHERE r.state IN ('sending', 'pending', 'manual_review', 'unknown') AND coalesce(r.sent_at, r.decided_at) < ${stuckBefore})::int AS stuck,
+                 count(r.id) FILTER (WHERE r.state = 'unknown' AND r.updated_at < ${unknownBefore})::int AS unknown,
+                 min(coalesce(r.sent_at, r.decided_at)) FILTER (WHERE r.state IN ('sending', 'pending', 'manual_review', 'unknown')) AS oldest
+            FROM ${providers()} LEFT JOIN refunds r ON r.provider = p.provider AND r.state IN ('sending', 'pending', 'manual_review', 'unknown')
+           GROUP BY p.provider`,
+    );
+    return rows.map((r) => ({
+      key: r.key,
+      stuck: r.stuck,
+      unknown: r.unknown,
+      oldestDays: r.oldest === null ? null : Math.floor((now.getTime() - new Date(r.oldest).getTime()) / 86_400_000),
+    }));
+  },
+  level: (n) => (n.stuck + n.unknown > 0 ? 'firing' : 'ok'),
+  summary: (n) =>
+    `${plural(n.stuck, 'refund')} with no final answer from the provider after ${refundPolicy().stuckDays} days, ${plural(n.unknown, 'refund')} whose send has had no answer for over an hour` +
+    (n.oldestDays === null ? '.' : `; the oldest in flight was sent ${n.oldestDays} days ago.`),
+});
+
 type SuccessRateNumbers = {
   windowMinutes: number;
   succeeded: number;
@@ -469,7 +507,7 @@ const jobsFailing = defineRule<JobNumbers>({
 });
 
 /** Every rule, in the order the page lists them. */
-export const ALERT_RULES: readonly AlertRule[] = [providerSilent, deliveriesRefused, successRateDrop, paymentDisagreements, moneyPastDeadline, jobsFailing, otpRefusals];
+export const ALERT_RULES: readonly AlertRule[] = [providerSilent, deliveriesRefused, successRateDrop, paymentDisagreements, moneyPastDeadline, refundsStuck, jobsFailing, otpRefusals];
 
 export function findRule(name: string, rules: readonly AlertRule[] = ALERT_RULES): AlertRule | undefined {
   return rules.find((r) => r.name === name);
