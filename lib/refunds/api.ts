@@ -96,7 +96,7 @@ export async function handleRefundApi(req: Request, deps: { db: Db; apiToken: st
   }
   const paymentId = await findPayment(deps.db, body);
   const actor: RefundActor = { id: null, label: 'api', role: 'api', sourceIp: clientIp(req) };
-  const ask = { paymentId, amount, reason: body.reason, source: 'api' as const, idempotencyKey };
+  const ask = { paymentId, amount: amount === null ? null : body.amount!, reason: body.reason, source: 'api' as const, idempotencyKey };
   let result;
   try {
     result = await requestRefund(deps.db, actor, ask, deps.now);
