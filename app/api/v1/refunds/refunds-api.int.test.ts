@@ -27,7 +27,7 @@ describe.each(await testDatabaseKinds())('refund API on $kind', ({ create }) => 
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.7', ...opts.headers };
     if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? TOKEN}`;
     if (opts.key !== null) headers['idempotency-key'] = opts.key ?? `key-${++n}-${Date.now()}`;
-    const req = new Request('http://payops.test/api/v1/refunds', { method: 'POST', headers, body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) });
+    const req = new Request('http://payops.test/api/v1/refunds', { method: 'POST', headers, body: typeof body === 'string' ? body : body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body) });
     return handleRefundApi(req, { db: db(), apiToken: TOKEN, queueSend: async (id) => void queued.push(id) }).catch((err) => errorResponse(err, req));
   };
   const payment = async (p: { amount?: string; provider?: string; status?: string; family?: string; id?: string } = {}) => {
