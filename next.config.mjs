@@ -6,6 +6,8 @@ const nextConfig = {
   experimental: {
     // forbidden() renders app/forbidden.tsx with a 403.
     authInterrupts: true,
+    // A bulk refund CSV may be 1 MiB (lib/refunds/bulk.ts), plus the form's own bytes; Next's default is 1 MB.
+    serverActions: { bodySizeLimit: '1100kb' },
   },
   async headers() {
     return [

@@ -7,13 +7,22 @@
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
+/** True when a spreadsheet would read the text as a formula (a plain decimal is data). */
+export function looksLikeFormula(text: string): boolean {
+  // The first character decides (one of the formula starts above), without a regex: exports call this 20 times a row.
+  const first = text.charCodeAt(0);
+  return (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x09 || first === 0x0d) && !PLAIN_NUMBER.test(text);
+}
+
+/** Formula-looking text with a single quote in front, as exports write it (and pages show uploaded cells). */
+export function formulaSafe(text: string): string {
+  return looksLikeFormula(text) ? `'${text}` : text;
+}
+
 /** One cell: formula-looking text prefixed with a single quote, quoted when it must be. */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  let text = typeof value === 'string' ? value : String(value);
-  // The first character decides (one of the formula starts above), without a regex: exports call this 20 times a row.
-  const first = text.charCodeAt(0);
-  if ((first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x09 || first === 0x0d) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
+  const text = formulaSafe(typeof value === 'string' ? value : String(value));
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,4 +1,5 @@
 import type { Transaction } from '@/db/schema';
+import { presentRefund, presentRefundable } from '@/lib/refunds/present';
 import { toIsoIst } from '@/lib/time';
 import type { TransactionDetail } from './queries';
 
@@ -54,5 +55,7 @@ export function presentTransactionDetail(detail: TransactionDetail) {
       lastDuplicateAt: iso(e.lastDuplicateAt),
       flags: e.flags,
     })),
+    refunds: detail.refunds.map(presentRefund),
+    ...presentRefundable(detail.refundable),
   };
 }

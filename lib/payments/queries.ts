@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { deliveries, paymentEvents, transactions, type Transaction } from '@/db/schema';
+import { deliveries, paymentEvents, refunds, transactions, type RefundRow, type Transaction } from '@/db/schema';
+import { refundableOf, type Refundable } from '@/lib/refunds/request';
 import { AMOUNT_SORT_NULL, classifyQuery, encodeCursor, escapeLike, ID_PREFIX_MIN, isAmountSort, type Cursor, type Sort, type TransactionSearch } from './search-params';
 
 export const COUNT_CAP = 10_000;
@@ -242,6 +243,9 @@ export async function countTransactions(db: DbOrTx, search: TransactionQuery, ca
 export interface TransactionDetail {
   transaction: Transaction;
   events: (typeof paymentEvents.$inferSelect & { effect: string | null })[];
+  /** Its refunds, oldest first, and what may still be refunded (lib/refunds). */
+  refunds: RefundRow[];
+  refundable: Refundable | null;
 }
 
 /** A transaction with its events, oldest first, each with the effect its first delivery had. */
@@ -265,7 +269,8 @@ export async function getTransactionDetail(db: DbOrTx, params: { transactionId: 
         .where(and(inArray(deliveries.eventId, events.map((e) => e.id)), eq(deliveries.outcome, 'accepted')))
     : [];
   const effectOf = new Map(accepted.map((a) => [a.eventId, a.effect]));
-  return { transaction, events: events.map((e) => ({ ...e, effect: effectOf.get(e.id) ?? null })) };
+  const [refundRows, refundable] = await Promise.all([db.select().from(refunds).where(eq(refunds.transactionRowId, transaction.id)).orderBy(asc(refunds.id)), refundableOf(db, transaction.id)]);
+  return { transaction, events: events.map((e) => ({ ...e, effect: effectOf.get(e.id) ?? null })), refunds: refundRows, refundable };
 }
 
 /** One delivery of one of a payment's events, as the payment page's timeline shows it. */

@@ -4,9 +4,10 @@ import { refunds, type RefundRow, type Role } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record';
 import { NOTE_MAX } from '@/lib/cases/kinds';
+import { compareMoney } from '@/lib/money';
 import { scrubbedText } from '@/lib/text';
 import { refundPolicy } from './config';
-import { recordRefundStep, type RefundActor } from './machine';
+import { recordRefundStep, SYSTEM, type RefundActor } from './machine';
 
 /** A person deciding: who, their role, and whether this session passed a code check recently (step-up). */
 export interface Approver extends RefundActor {
@@ -127,4 +128,41 @@ async function alreadyDecided(db: Db, refund: RefundRow, wanted: 'approve' | 're
 /** Writes an audit row for a refused attempt that never reached the lib (no permission at the action). */
 export async function auditRefusedDecision(db: Db, actor: RefundActor, refundId: number, why: string): Promise<void> {
   await recordAudit(db, { actor: actor.label, actorRole: actor.role, action: 'refunds.approve_refused', target: `refund:${refundId}`, sourceIp: actor.sourceIp ?? null, outcome: 'forbidden', details: { why } });
+}
+
+export const API_AUTO_APPROVER = SYSTEM('api-auto-approve');
+
+/**
+ * The merchant API's small refunds (REFUND_API_AUTO_APPROVE_BELOW): a request from the API, with no
+ * holds, strictly below the configured amount, is approved by PayOps itself in the same call —
+ * recorded as `system:api-auto-approve` in its timeline and audit row. The same conditional UPDATE
+ * and the same trigger as a person's approval, so it can never over-refund either. Anything else
+ * (no threshold, too large, held, already decided) is left for a person: `{ok: false}`, nothing written.
+ */
+export async function autoApproveApiRefund(db: Db, refundId: number, now = new Date()): Promise<DecideResult> {
+  const below = refundPolicy().apiAutoApproveBelow;
+  if (below === null) return { ok: false, code: 'forbidden', message: 'Auto-approval is off.' };
+  const [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId));
+  if (!refund) return { ok: false, code: 'not_found', message: 'No such refund.' };
+  if (refund.source !== 'api' || refund.state !== 'requested' || refund.holds.length > 0 || compareMoney(refund.amount, below) >= 0) {
+    return { ok: false, code: 'forbidden', message: 'This request waits for a person.' };
+  }
+  const note = `Approved by PayOps: an API request below ₹${below} with nothing to attend to.`;
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(refunds)
+        .set({ state: 'approved', decidedAt: now, decisionNote: note, version: sql`${refunds.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(refunds.id, refund.id), eq(refunds.state, 'requested'), sql`${refunds.expiresAt} > ${now}`))
+        .returning();
+      if (!row) return { ok: false as const, code: 'conflict' as const, message: 'This request was decided already.' };
+      await recordRefundStep(tx, API_AUTO_APPROVER, row, { action: 'approved', from: 'requested', to: 'approved', detail: { note, holds: row.holds, requestedBy: row.requestedBy, autoApproveBelow: below } });
+      return { ok: true as const, refund: row };
+    });
+  } catch (err) {
+    if (!isOverRefund(err)) throw err;
+    const message = 'Approving this would refund more than the payment captured; it waits for a person.';
+    await db.transaction((tx) => recordRefundStep(tx, API_AUTO_APPROVER, refund, { action: 'approve_refused', outcome: 'over_refund', detail: { why: message } }));
+    return { ok: false, code: 'over_refund', message };
+  }
 }

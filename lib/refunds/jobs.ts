@@ -10,6 +10,7 @@ import { isProviderError } from '@/lib/providers/types';
 import { refundPolicy } from './config';
 import { recordRefundStep, SYSTEM } from './machine';
 import { checkRefund, flagPayment, sendRefund } from './send';
+import { expireBatches } from './bulk';
 
 const oneRefund = z.object({ refundId: z.number().int().positive() });
 
@@ -81,7 +82,7 @@ export async function queueRefundCheck(refundId: number, afterSeconds = 0): Prom
  * quarter of its age, 1 minute to 6 hours); one with no final answer after REFUND_STUCK_DAYS
  * raises its payment's `refund_stuck` flag, which opens a case (and the alert counts it).
  */
-export async function trackRefunds(db: Db, now = new Date()): Promise<{ expired: number; resent: number; checked: number; stuck: number }> {
+export async function trackRefunds(db: Db, now = new Date()): Promise<{ expired: number; resent: number; checked: number; stuck: number; batchesExpired: number }> {
   const expired = await db.transaction(async (tx) => {
     const rows = await tx
       .update(refunds)
@@ -113,7 +114,9 @@ export async function trackRefunds(db: Db, now = new Date()): Promise<{ expired:
            AND NOT ('refund_stuck' = ANY (t.flags))`,
   );
   for (const s of stuck) await flagPayment(db, Number(s.transaction_row_id), 'refund_stuck');
-  return { expired, resent: stale.length, checked: due.length, stuck: stuck.length };
+  // Bulk batches follow their requests (lib/refunds/bulk.ts).
+  const batchesExpired = await expireBatches(db, now);
+  return { expired, resent: stale.length, checked: due.length, stuck: stuck.length, batchesExpired };
 }
 
 export const refundTrackTask = defineScheduledTask({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '@/db/client';
 import { refunds, type RefundHold, type RefundRow, type RefundSource } from '@/db/schema';
 import { addMoney, compareMoney, parseMoney } from '@/lib/money';
@@ -24,7 +24,7 @@ export interface Refundable {
   blocked: string | null;
 }
 
-const REFUNDABLE_SQL = (paymentId: number) => sql`
+const REFUNDABLE_SQL = (where: SQL) => sql`
   SELECT t.id, t.provider, t.status, t.status_family, t.order_id, t.transaction_id,
          coalesce(t.currency, 'INR') AS currency,
          coalesce(t.final_amount, t.amount, 0)::text AS captured,
@@ -33,7 +33,7 @@ const REFUNDABLE_SQL = (paymentId: number) => sql`
          greatest(0, coalesce(t.refunded_amount, 0) - t.refund_succeeded)::text AS outside,
          (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.transaction_row_id = t.id AND r.state = 'requested')::text AS requested,
          greatest(0, coalesce(t.final_amount, t.amount, 0) - t.refund_reserved - greatest(0, coalesce(t.refunded_amount, 0) - t.refund_succeeded))::text AS refundable
-    FROM transactions t WHERE t.id = ${paymentId}`;
+    FROM transactions t WHERE ${where}`;
 
 type RefundableRow = {
   id: number;
@@ -52,8 +52,19 @@ type RefundableRow = {
 };
 
 export async function refundableOf(db: DbOrTx, paymentId: number): Promise<Refundable | null> {
-  const [row] = await queryRows<RefundableRow>(db, REFUNDABLE_SQL(paymentId));
-  if (!row) return null;
+  const [row] = await queryRows<RefundableRow>(db, REFUNDABLE_SQL(sql`t.id = ${paymentId}`));
+  return row ? refundableFrom(row) : null;
+}
+
+/** refundableOf for many payments in one statement (a bulk file's rows), keyed by payment id. */
+export async function refundablesOf(db: DbOrTx, paymentIds: readonly number[]): Promise<Map<number, Refundable>> {
+  if (paymentIds.length === 0) return new Map();
+  const ids = `{${[...new Set(paymentIds)].map((id) => Math.trunc(id)).join(',')}}`;
+  const rows = await queryRows<RefundableRow>(db, REFUNDABLE_SQL(sql`t.id = ANY(${ids}::bigint[])`));
+  return new Map(rows.map((r) => [Number(r.id), refundableFrom(r)]));
+}
+
+function refundableFrom(row: RefundableRow): Refundable {
   return {
     paymentId: Number(row.id),
     provider: row.provider,
@@ -166,7 +177,7 @@ export async function requestRefund(db: Db, actor: RefundActor, ask: RefundAsk, 
         expiresAt: new Date(now.getTime() + policy.expiryMs),
       })
       .returning();
-    await recordRefundStep(tx, actor, refund, { action: 'requested', to: 'requested', detail: { reason, holds, source: ask.source, ...(ask.batchId ? { batch: ask.batchId } : {}) } });
+    await recordRefundStep(tx, actor, refund, { action: 'requested', to: 'requested', detail: { reason, holds, source: ask.source, asked: ask.amount === null ? null : amount, ...(ask.batchId ? { batch: ask.batchId } : {}) } });
     return { ok: true, refund, repeated: false };
   });
 }
