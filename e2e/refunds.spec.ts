@@ -102,7 +102,7 @@ test('finance asks, an admin approves with a code, the simulator refunds it, and
   await more.getByLabel('Amount (₹)').fill('1300');
   await more.getByLabel(/Reason/).fill('Try to refund too much');
   await more.getByRole('button', { name: 'Request refund' }).click();
-  await expect(more.getByTestId('refund-answer')).toContainText('At most ₹1299.50');
+  await expect(more.getByTestId('refund-answer')).toContainText('At most ₹1,299.50');
   await expect(done.getByTestId('refund')).toHaveCount(1);
   await admin.context().close();
   await support.context().close();

@@ -87,3 +87,16 @@ function fromUnits(units: bigint): string {
   const fraction = (magnitude % UNIT).toString().padStart(SCALE, '0');
   return `${negative ? '-' : ''}${whole}.${fraction}`;
 }
+
+/** 1234567.50 → 12,34,567.50 (Indian digit grouping), for display. */
+export function groupIndian(decimal: string): string {
+  const negative = decimal.startsWith('-');
+  const [int, frac] = (negative ? decimal.slice(1) : decimal).split('.');
+  const last3 = int.slice(-3);
+  const rest = int.slice(0, -3).replace(/\B(?=(\d{2})+(?!\d))/g, ',');
+  const grouped = rest ? `${rest},${last3}` : last3;
+  return `${negative ? '-' : ''}${grouped}${frac !== undefined ? `.${frac}` : ''}`;
+}
+
+/** Rupees for a sentence: "1,299.50" (two decimals, Indian grouping). */
+export const rupeesText = (value: string) => groupIndian(formatMoney(value, 2));

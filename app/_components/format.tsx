@@ -1,4 +1,4 @@
-import { formatMoney } from '@/lib/money';
+import { formatMoney, groupIndian } from '@/lib/money';
 import { modeLabel, statusLabel } from '@/lib/payments/labels';
 import { formatIst } from '@/lib/time';
 
@@ -29,15 +29,7 @@ export function Money({ value, currency = 'INR', className = '' }: { value: stri
   );
 }
 
-/** 1234567.50 → 12,34,567.50 (Indian digit grouping). */
-export function groupIndian(decimal: string): string {
-  const negative = decimal.startsWith('-');
-  const [int, frac] = (negative ? decimal.slice(1) : decimal).split('.');
-  const last3 = int.slice(-3);
-  const rest = int.slice(0, -3).replace(/\B(?=(\d{2})+(?!\d))/g, ',');
-  const grouped = rest ? `${rest},${last3}` : last3;
-  return `${negative ? '-' : ''}${grouped}${frac !== undefined ? `.${frac}` : ''}`;
-}
+export { groupIndian };
 
 /** An exact IST time, for the places that need the second (timelines, audit rows). */
 export function IstTime({ value }: { value: Date | null }) {

@@ -61,7 +61,7 @@ describe.each(await testDatabaseKinds())('refunds on $kind', ({ kind, create }) 
     expect((await refundableOf(db(), id))!.refundable).toBe('1299.5000');
     const tooMuch = await ask(id, '1300');
     expect(tooMuch).toMatchObject({ ok: false, code: 'invalid_input' });
-    expect(!tooMuch.ok && tooMuch.message).toContain('1299.50');
+    expect(!tooMuch.ok && tooMuch.message).toContain('₹1,299.50');
     for (const bad of ['0', '-5', '1.234', '1e3', '١٢', 'abc', '']) expect((await ask(id, bad)).ok).toBe(false);
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '@/db/client';
 import { refunds, type RefundHold, type RefundRow, type RefundSource } from '@/db/schema';
-import { addMoney, compareMoney, parseMoney } from '@/lib/money';
+import { addMoney, compareMoney, parseMoney, rupeesText } from '@/lib/money';
 import { scrubbedText } from '@/lib/text';
 import { FULLY_REFUNDED_STATUSES, isRefundableProvider, REASON_MAX, refundPolicy } from './config';
 import { recordRefundStep, type RefundActor } from './machine';
@@ -155,7 +155,7 @@ export async function requestRefund(db: Db, actor: RefundActor, ask: RefundAsk, 
       amount = parsed.value;
     }
     if (compareMoney(amount, state.refundable) > 0) {
-      return { ok: false, code: 'invalid_input', message: `At most ₹${display(state.refundable)} can be refunded now (captured ₹${display(state.captured)}, already refunded or in flight ₹${display(state.held)}).` };
+      return { ok: false, code: 'invalid_input', message: `At most ₹${rupeesText(state.refundable)} can be refunded now (captured ₹${rupeesText(state.captured)}, already refunded or in flight ₹${rupeesText(state.held)}).` };
     }
     const holds = await holdsFor(tx, actor, ask.paymentId, amount, now);
     const policy = refundPolicy();
@@ -182,7 +182,6 @@ export async function requestRefund(db: Db, actor: RefundActor, ask: RefundAsk, 
   });
 }
 
-const display = (v: string) => v.replace(/(\.\d\d)00$/, '$1');
 
 /**
  * What the approver must attend to: a large amount, a payment with an open status-conflict or

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { DecideRefundForm, RequestRefundForm } from '@/app/(dashboard)/refunds/_components/refund-forms';
 import { RefundStateBadge, refundStepLabel } from '@/app/(dashboard)/refunds/_components/refund-state';
 import { CopyButton } from '@/app/_components/copy-button';
-import { IstTime, Money } from '@/app/_components/format';
+import { groupIndian, IstTime, Money } from '@/app/_components/format';
 import { LINK } from '@/app/_components/ui';
 import { steppedUp, type StaffUser } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
@@ -13,7 +13,7 @@ import type { Refundable } from '@/lib/refunds/request';
 import { formatMoney, addMoney } from '@/lib/money';
 import { Field, Fields, Section } from '../../_components/section';
 
-const rupees = (v: string) => formatMoney(v, 2);
+const rupees = (v: string) => groupIndian(formatMoney(v, 2));
 
 /**
  * The payment's refunds: what can still go back, every refund with its life and the bank's
