@@ -6,6 +6,10 @@ import { approveRefund, rejectRefund, type Approver } from './decide';
 import type { RefundActor } from './machine';
 import { refundableOf, requestRefund } from './request';
 import { trackRefunds } from './jobs';
+import { financeTotals } from '@/lib/finance/totals';
+import { financeRangeFromParams, todayIst } from '@/lib/finance/range';
+import { compareMoney } from '@/lib/money';
+import { verifyFinanceRollup } from '@/lib/finance/verify';
 
 // Issue 12: maker-checker and the over-refund guard, on PGlite and on Postgres. The guard is the
 // database's: twenty approvals at once, from two app instances (two pools) on Postgres, of requests
@@ -167,5 +171,12 @@ describe.each(await testDatabaseKinds())('refunds on $kind', ({ kind, create }) 
     await db().execute(sql`UPDATE refunds SET state = 'failed' WHERE id = ${b.ok ? b.refund.id : 0}`);
     expect(await totals(id)).toEqual({ held: '100.0000', done: '100.0000', refunded: '100.0000' });
     expect((await refundableOf(db(), id))!.refundable).toBe('400.0000');
+    // /finance counts the succeeded refund apart from sales, through its rollup.
+    const day = todayIst();
+    const inr = (await financeTotals(db(), financeRangeFromParams({ from: day, to: day }).range)).currencies.find((c) => c.currency === 'INR')!;
+    const row = inr.days.find((d) => d.day === day)!;
+    expect(compareMoney(row.refunds, '100')).toBeGreaterThanOrEqual(0);
+    // And the rollup the triggers kept equals the one recomputed from the payments.
+    expect((await verifyFinanceRollup(db())).differences).toEqual([]);
   });
 });
