@@ -126,3 +126,55 @@ test('the refunds page passes axe for finance, at 1440 and 390 px, light and dar
   }
   await context.close();
 });
+
+test('finance uploads a CSV of refunds, every row gets a verdict first, an admin approves the batch, and the result can be downloaded', async ({ browser, request }, testInfo) => {
+  testInfo.setTimeout(120_000);
+  const stamp = Date.now();
+  const ids = [`EKE2EBULKA${stamp}`, `EKE2EBULKB${stamp}`];
+  for (const id of ids) await successfulPayment(request, id, '500.00');
+  const csv = [
+    '\uFEFFtransaction_id,amount,reason',
+    `${ids[0]},120.50,Damaged in transit`,
+    `${ids[1]},"80",=HYPERLINK("http://evil.example","click")`,
+    `EKE2EBULKUNKNOWN${stamp},10,Not a payment PayOps knows`,
+    `${ids[0]},999,More than is left`,
+  ].join('\r\n');
+
+  const finance = await (await browser.newContext({ storageState: storageState('finance') })).newPage();
+  await finance.goto('/refunds');
+  await finance.getByRole('link', { name: 'Bulk refunds from a CSV' }).click();
+  await expect(finance.getByRole('heading', { level: 1 })).toHaveText(/bulk refunds/i);
+  await finance.getByLabel(/CSV file/).setInputFiles({ name: 'refunds.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  await finance.getByRole('button', { name: 'Upload and check' }).click();
+  await finance.waitForURL('**/refunds/batches/**');
+  const totals = finance.getByRole('list', { name: 'Batch totals' }).or(finance.locator('dl[aria-label="Batch totals"]'));
+  await expect(totals).toContainText('Valid rows2');
+  await expect(totals).toContainText('Refused rows2');
+  // The formula is shown as text, never as a live cell or link.
+  await expect(finance.getByRole('link', { name: 'click' })).toHaveCount(0);
+  expect(await seriousAxeViolations(finance)).toEqual([]);
+  await finance.screenshot({ path: testInfo.outputPath('bulk-draft-1440.png'), fullPage: true });
+  await finance.getByRole('button', { name: /Confirm: ask for 2 refund/ }).click();
+  await expect(finance.getByRole('status').first()).toContainText('Confirmed');
+  // The uploader does not approve their own file.
+  await expect(finance.getByRole('button', { name: /^Approve/ })).toHaveCount(0);
+  const batchUrl = finance.url().replace(/\?.*$/, '');
+
+  const admin = await (await browser.newContext({ storageState: storageState('admin') })).newPage();
+  await admin.goto(batchUrl);
+  await admin.getByRole('button', { name: 'Approve 2 refund(s)' }).click();
+  await expect(admin.getByRole('status').first()).toContainText('Approved');
+  await expect(async () => {
+    await admin.reload();
+    await expect(admin.getByTestId('batch-progress')).toHaveText('Succeeded: 2', { timeout: 2000 });
+  }).toPass({ timeout: 45_000 });
+  await admin.screenshot({ path: testInfo.outputPath('bulk-done-1440.png'), fullPage: true });
+
+  const result = await finance.context().request.get(`${batchUrl}/result`);
+  expect(result.status()).toBe(200);
+  const text = await result.text();
+  expect(text.split(/\r?\n/).filter(Boolean)).toHaveLength(5);
+  expect(text).toContain("'=HYPERLINK");
+  await admin.context().close();
+  await finance.context().close();
+});

@@ -13,7 +13,8 @@ import { liveSnapshot } from '@/lib/live/events';
 import { batchProgress, batchRefunds, batchRows, getBatch, sameFileBatches, VERDICT_WORDS } from '@/lib/refunds/bulk';
 import { holdWords } from '@/lib/refunds/decide';
 import { approveRefundBatchAction, confirmRefundBatchAction, rejectRefundBatchAction } from '../../bulk/actions';
-import { BATCH_STATE_WORDS, NOTICES, OUTCOME_WORDS, REFUND_STATE_WORDS } from './words';
+import { refundStateLabel } from '../../_components/refund-state';
+import { BATCH_STATE_WORDS, NOTICES, OUTCOME_WORDS } from './words';
 
 export const metadata: Metadata = { title: 'Refund batch' };
 
@@ -122,7 +123,7 @@ export default async function RefundBatchPage({ params, searchParams }: { params
           <h2 className="text-base font-semibold">Refunds</h2>
           <p className="text-sm text-slate-700" data-testid="batch-progress">
             {Object.entries(progress.byState)
-              .map(([s, n]) => `${REFUND_STATE_WORDS[s] ?? s}: ${n}`)
+              .map(([s, n]) => `${refundStateLabel(s)}: ${n}`)
               .join(' · ')}
           </p>
         </section>
@@ -202,7 +203,7 @@ export default async function RefundBatchPage({ params, searchParams }: { params
                 <Cell label="Refund" className="px-3 py-2 text-xs">
                   {refund ? (
                     <>
-                      <span className="font-medium">{REFUND_STATE_WORDS[refund.state] ?? refund.state}</span>
+                      <span className="font-medium">{refundStateLabel(refund.state)}</span>
                       {refund.providerRefundId && <span className="block font-mono">{refund.providerRefundId}</span>}
                       {refund.arn && <span className="block font-mono">ARN {refund.arn}</span>}
                     </>

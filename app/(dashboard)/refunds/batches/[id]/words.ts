@@ -18,18 +18,6 @@ export const OUTCOME_WORDS: Record<string, string> = {
   expired: 'Expired',
 };
 
-export const REFUND_STATE_WORDS: Record<string, string> = {
-  requested: 'Requested',
-  approved: 'Approved, queued',
-  sending: 'Sending',
-  unknown: 'Sent, outcome unknown',
-  pending: 'At the provider',
-  manual_review: 'Provider review',
-  succeeded: 'Refunded',
-  failed: 'Failed',
-  rejected: 'Rejected',
-  expired: 'Expired',
-};
 
 export const NOTICES: Record<string, [string, 'ok' | 'warn']> = {
   confirmed: ['Confirmed: one refund request per valid row. Someone else approves the batch now.', 'ok'],
