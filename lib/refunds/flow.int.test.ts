@@ -350,4 +350,17 @@ describe.each(await testDatabaseKinds())('the refund flow against the simulator 
     expect((await row(refund.id)).arn).toBe(atSimulator(p).refunds[0].arn);
   });
 
+  it('a late pending answer never moves a succeeded refund back', async () => {
+    const p = await payment('juspay');
+    const refund = await approved(p, '50');
+    await sendRefund(db(), providers, refund.id);
+    await wait(DELAY_MS + 50);
+    await checkRefund(db(), providers, refund.id);
+    const done = await row(refund.id);
+    expect(done.state).toBe('succeeded');
+    await applyProviderAnswer(db(), refund.id, { provider: 'juspay', requestId: refund.requestId, providerRefundId: done.providerRefundId, state: 'pending', providerStatus: 'PENDING', amount: '50.0000', arn: null, message: null }, 'webhook');
+    expect(await row(refund.id)).toMatchObject({ state: 'succeeded', arn: done.arn, providerStatus: 'SUCCESS' });
+    expect(await totals(p.id)).toMatchObject({ held: '50.0000', done: '50.0000' });
+  });
+
 });
