@@ -363,4 +363,21 @@ describe.each(await testDatabaseKinds())('the refund flow against the simulator 
     expect(await totals(p.id)).toMatchObject({ held: '50.0000', done: '50.0000' });
   });
 
+  it('Juspay: a send cut off by a stopped worker (sending for over a minute) is asked about: landed → adopted, not landed → approved again', async () => {
+    const landed = await payment('juspay');
+    const a = await approved(landed, '200');
+    sandbox.control.setFault('juspay.refund', { mode: 'refund_timeout', times: 1 });
+    await sendRefund(db(), hasty, a.id);
+    const lost = await payment('juspay');
+    const b = await approved(lost, '200');
+    // The worker stopped after claiming them: `sending`, a while ago (b's call never left).
+    await db().execute(sql`UPDATE refunds SET state = 'sending', updated_at = now() - interval '2 minutes' WHERE id IN (${a.id}, ${b.id})`);
+    await wait(DELAY_MS + 50);
+    expect(await checkRefund(db(), providers, a.id)).toMatchObject({ state: 'succeeded', changed: true });
+    expect(await checkRefund(db(), providers, b.id)).toMatchObject({ state: 'approved', changed: true });
+    expect(await sendRefund(db(), providers, b.id)).toMatchObject({ result: 'sent', state: 'pending' });
+    expect(atSimulator(landed).refunds).toHaveLength(1);
+    expect(atSimulator(lost)).toMatchObject({ calls: 1 });
+    expect(atSimulator(lost).refunds).toHaveLength(1);
+  });
 });
