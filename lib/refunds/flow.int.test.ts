@@ -1,5 +1,5 @@
 import type PgBoss from 'pg-boss';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '@/db/client';
 import { refunds, type RefundRow } from '@/db/schema';
@@ -9,7 +9,6 @@ import { parseEnv } from '@/lib/env';
 import { createProviders, providersConfig, type Providers } from '@/lib/providers';
 import { capturePayops, startSandboxWithProviders } from '@/sandbox/testing';
 import type { Sandbox } from '@/sandbox/server';
-import { eq } from 'drizzle-orm';
 import { refundPolicy } from './config';
 import { approveRefund, type Approver } from './decide';
 import { refundsAfterAccepted, trackRefunds } from './jobs';
