@@ -91,7 +91,23 @@ export async function sendJob<T extends object>(
   options: PgBoss.SendOptions = {},
 ): Promise<string | null> {
   const boss = await currentBoss();
-  return boss.send(queue.name, queue.data.parse(data) as object, { ...queue.sendOptions?.(data), ...options });
+  const sendOptions = { ...queue.sendOptions?.(data), ...options };
+  const id = await boss.send(queue.name, queue.data.parse(data) as object, sendOptions);
+  // Due now, and this process works the queue: an idle worker takes it at once, not at its next poll.
+  if (id && sendOptions.startAfter === undefined) (globalThis as WakeHolder)[WAKE_KEY]?.(queue.name);
+  return id;
+}
+
+const WAKE_KEY = Symbol.for('payops.boss.wake');
+type WakeHolder = { [WAKE_KEY]?: (queue: string) => void };
+
+/**
+ * Set by the job runtime of a process that works queues (undefined clears it): told the queue of
+ * every job sent from this process that is due now. Jobs sent by other instances still wait for a
+ * poll; this only spares the local ones the polling interval.
+ */
+export function useLocalWake(wake: ((queue: string) => void) | undefined): void {
+  (globalThis as WakeHolder)[WAKE_KEY] = wake;
 }
 
 export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';

@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from '@/lib/errors';
 import { logError } from '@/lib/log';
 import type { Providers } from '@/lib/providers/types';
 import { scrubbedText, truncate } from '@/lib/text';
-import { createBoss, useBoss } from './boss';
+import { createBoss, useBoss, useLocalWake } from './boss';
 import { isRetryable } from './errors';
 import type { JobContext, QueueDef } from './queue';
 import { ALL_QUEUES } from './queues';
@@ -48,8 +48,12 @@ export async function startJobs(handle: DbHandle, options: StartJobsOptions): Pr
       });
     }
     if (options.work) {
+      // Each queue's workers not running a job now, in the order they last became idle.
+      const idle = new Map<string, Set<string>>();
       for (const q of queues) {
         if (q.cron) await boss.schedule(q.name, q.cron, {}, { tz: 'UTC' });
+        const free = new Set<string>();
+        idle.set(q.name, free);
         for (let i = 0; i < q.concurrency; i++) {
           let workerId: string | undefined;
           workerId = await boss.work(
@@ -57,13 +61,33 @@ export async function startJobs(handle: DbHandle, options: StartJobsOptions): Pr
             { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
             // pg-boss waits a whole polling interval after every fetch, even one that found a job;
             // waking the worker after each job lets a backlog drain at the speed of the work.
-            ([job]) => runJob(boss, q, job, options.providers, handle).finally(() => workerId && boss.notifyWorker(workerId)),
+            ([job]) => {
+              if (workerId) free.delete(workerId);
+              return runJob(boss, q, job, options.providers, handle).finally(() => {
+                if (!workerId) return;
+                free.add(workerId);
+                boss.notifyWorker(workerId);
+              });
+            },
           );
+          free.add(workerId);
         }
       }
+      // A job sent from this process wakes one idle worker of its queue (sendJob); the woken one goes
+      // to the back, so jobs sent together wake different workers. A worker that finds the job taken
+      // only polls once more; with none idle, the busy ones fetch again as they finish.
+      useLocalWake((name) => {
+        const free = idle.get(name);
+        const first = free?.values().next().value;
+        if (!free || first === undefined) return;
+        free.delete(first);
+        free.add(first);
+        boss.notifyWorker(first);
+      });
     }
   } catch (err) {
     useBoss(undefined);
+    useLocalWake(undefined);
     await boss.stop({ graceful: false, close: false, wait: true }).catch(() => {});
     throw err;
   }
@@ -73,6 +97,7 @@ export async function startJobs(handle: DbHandle, options: StartJobsOptions): Pr
     stop: (timeoutMs = 3000) =>
       (stopping ??= (async () => {
         useBoss(undefined);
+        useLocalWake(undefined);
         // close: false — the pool is the app's; the database is closed after this.
         await boss.stop({ graceful: true, timeout: timeoutMs, close: false, wait: true }).catch((err) => logError('[jobs] stop failed', err));
       })()),

@@ -65,8 +65,10 @@ export async function applyProviderAnswer(db: Db, refundId: number, answer: Prov
     const moves = current.state !== to && fromStates(to).includes(current.state);
     const arn = clean(answer.arn, 64) ?? current.arn;
     const providerRefundId = clean(answer.providerRefundId, 128) ?? current.providerRefundId;
-    const providerStatus = clean(answer.providerStatus, 64);
-    const message = clean(answer.message, 300);
+    // A late in-flight answer (PENDING after SUCCESS) is behind what is recorded: its words are not news.
+    const behind = !moves && (current.state === 'succeeded' || current.state === 'failed') && (to === 'pending' || to === 'manual_review');
+    const providerStatus = behind ? current.providerStatus : clean(answer.providerStatus, 64);
+    const message = behind ? null : clean(answer.message, 300);
     const news = moves || arn !== current.arn || providerRefundId !== current.providerRefundId || providerStatus !== current.providerStatus;
     if (!news) {
       await tx.update(refunds).set({ lastCheckedAt: sql`now()` }).where(eq(refunds.id, refundId));

@@ -83,12 +83,14 @@ export type CheckOutcome = { refundId: number; state: string; changed: boolean; 
  * the first did land meanwhile, Juspay answers duplicate.call and nothing doubles).
  */
 export async function checkRefund(db: Db, providers: Providers, refundId: number): Promise<CheckOutcome> {
-  const [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId));
+  let [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId));
   if (!refund) return { refundId, state: 'gone', changed: false };
   if (!['unknown', 'pending', 'manual_review', 'sending'].includes(refund.state)) return { refundId, state: refund.state, changed: false };
   if (refund.state === 'sending') {
     if (Date.now() - refund.updatedAt.getTime() < 60_000) return { refundId, state: refund.state, changed: false, note: 'send in progress' };
     await markUnknown(db, refund, 'A send was cut off before its answer (the worker stopped).');
+    // Read again: a Juspay refund that never landed goes back to `approved` only from `unknown`.
+    [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId));
   }
   const asked = await askProviderRefund(db, providers, refund);
   if ('cannotAsk' in asked) {
