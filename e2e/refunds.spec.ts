@@ -135,7 +135,8 @@ test('finance uploads a CSV of refunds, every row gets a verdict first, an admin
   const csv = [
     '\uFEFFtransaction_id,amount,reason',
     `${ids[0]},120.50,Damaged in transit`,
-    `${ids[1]},"80",=HYPERLINK("http://evil.example","click")`,
+    // A formula, quoted as CSV must be (an unquoted quote is refused as not CSV).
+    `${ids[1]},"80","=HYPERLINK(""http://evil.example"",""click"")"`,
     `EKE2EBULKUNKNOWN${stamp},10,Not a payment PayOps knows`,
     `${ids[0]},999,More than is left`,
   ].join('\r\n');
