@@ -1,3 +1,4 @@
+import { providerIdSchema } from '@/lib/api/provider-id';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -7,7 +8,6 @@ import { AppError } from '@/lib/errors';
 import { requireApiToken } from '@/lib/api/token';
 import { clientIp, readBodyCapped } from '@/lib/http/request';
 import type { Providers } from '@/lib/providers/types';
-import { findCardNumbers } from '@/lib/cards';
 import { scrubbedText } from '@/lib/text';
 import type { AttemptResult } from './ledger';
 import { outcomeStatus, type OtpLimits } from './policy';
@@ -17,14 +17,7 @@ import { statusInfo } from '@/lib/payments/status';
 import { takeOtp } from './validate';
 
 /** The OTP proxy's body (the OTP of a validate call is taken out before this: lib/otp/validate.ts). */
-// An id is looked up and stored as given, so one that is (or holds) a card number is refused, not altered.
-const id = z
-  .string()
-  .trim()
-  .min(1)
-  .max(128)
-  .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only')
-  .refine((v) => findCardNumbers(v, 'identifier').length === 0, 'must not be a card number');
+const id = providerIdSchema;
 export const otpApiSchema = z
   .object({
     provider: z.enum(['enkash', 'juspay', 'enkash_wallet']),

@@ -1,9 +1,9 @@
+import { providerIdSchema } from '@/lib/api/provider-id';
 import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Db } from '@/db/client';
 import { transactions, type RefundRow } from '@/db/schema';
 import { requireApiToken } from '@/lib/api/token';
-import { findCardNumbers } from '@/lib/cards';
 import { AppError } from '@/lib/errors';
 import { clientIp, readBodyCapped } from '@/lib/http/request';
 import { findApiTransaction } from '@/lib/otp/api';
@@ -15,14 +15,7 @@ import type { RefundActor } from './machine';
 import { presentRefund } from './present';
 import { cleanReason, refundAmount, requestRefund } from './request';
 
-// The provider's own id, as the merchant's systems know it. Looked up as given, so a card number is refused.
-const id = z
-  .string()
-  .trim()
-  .min(1)
-  .max(128)
-  .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only')
-  .refine((v) => findCardNumbers(v, 'identifier').length === 0, 'must not be a card number');
+const id = providerIdSchema;
 
 export const refundApiSchema = z.object({
   transactionId: id,
