@@ -8,6 +8,7 @@ import { compareMoney } from '@/lib/money';
 import { scrubbedText } from '@/lib/text';
 import { refundPolicy } from './config';
 import { recordRefundStep, SYSTEM, type RefundActor } from './machine';
+import { moveRefund } from './provider';
 
 /** A person deciding: who, their role, and whether this session passed a code check recently (step-up). */
 export interface Approver extends RefundActor {
@@ -165,4 +166,39 @@ export async function autoApproveApiRefund(db: Db, refundId: number, now = new D
     await db.transaction((tx) => recordRefundStep(tx, API_AUTO_APPROVER, refund, { action: 'approve_refused', outcome: 'over_refund', detail: { why: message } }));
     return { ok: false, code: 'over_refund', message };
   }
+}
+
+/**
+ * A refund whose send never answered, on a provider PayOps cannot ask by its own request id
+ * (Enkash, before its refund id is known): a person who looked in the provider's dashboard says
+ * whether it landed. Landed: `pending`, with the provider's refund id if they have it, and followed
+ * from there. Did not land: `failed`, and its hold released, so it can be asked for again. An
+ * approver's call, with a fresh code and a note; audited like every step.
+ */
+export async function settleUnknownRefund(
+  db: Db,
+  approver: Approver,
+  input: { refundId: number; landed: boolean; providerRefundId?: string | null; note?: string | null },
+): Promise<DecideResult> {
+  const note = cleanDecisionNote(input.note);
+  const providerRefundId = input.providerRefundId?.trim() || null;
+  if (!can(approver.role, 'refunds.approve')) return { ok: false, code: 'forbidden', message: 'Your role cannot settle refunds.' };
+  if (!approver.steppedUp) return { ok: false, code: 'step_up_required', message: 'Confirm it is you first: enter a code from your authenticator app.' };
+  if (!note) return { ok: false, code: 'invalid_input', message: 'Say what you found in the provider’s dashboard.' };
+  if (providerRefundId && !/^[\w.:@-]{1,128}$/.test(providerRefundId)) return { ok: false, code: 'invalid_input', message: 'The provider’s refund id has letters, digits and . _ : @ - only.' };
+  const to = input.landed ? 'pending' : 'failed';
+  const row = await moveRefund(
+    db,
+    input.refundId,
+    ['unknown'],
+    to,
+    {
+      action: 'settled_by_person',
+      detail: { landed: input.landed, note, ...(providerRefundId ? { providerRefundId } : {}) },
+      set: { ...(providerRefundId ? { providerRefundId } : {}), ...(input.landed ? {} : { providerMessage: 'Did not land at the provider (checked by a person).' }) },
+    },
+    approver,
+  );
+  if (!row) return { ok: false, code: 'conflict', message: 'This refund is no longer waiting for its outcome. Nothing was changed.' };
+  return { ok: true, refund: row };
 }

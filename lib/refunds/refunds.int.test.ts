@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, queryRows, type DbHandle } from '@/db/client';
 import { testDatabaseKinds, type TestDb } from '@/db/testing';
-import { approveRefund, rejectRefund, type Approver } from './decide';
+import { approveRefund, rejectRefund, settleUnknownRefund, type Approver } from './decide';
 import type { RefundActor } from './machine';
 import { refundableOf, requestRefund } from './request';
 import { trackRefunds } from './jobs';
@@ -156,6 +156,29 @@ describe.each(await testDatabaseKinds())('refunds on $kind', ({ kind, create }) 
     } finally {
       await second?.close();
     }
+  });
+
+  it('an approver settles a refund whose outcome is unknown: landed is followed, not landed frees its amount', async () => {
+    const id = await payment({ amount: '500.00' });
+    const a = await ask(id, '100');
+    const b = await ask(id, '50');
+    for (const r of [a, b]) {
+      await approveRefund(db(), checker, { refundId: r.ok ? r.refund.id : 0 });
+      await db().execute(sql`UPDATE refunds SET state = 'sending' WHERE id = ${r.ok ? r.refund.id : 0}`);
+      await db().execute(sql`UPDATE refunds SET state = 'unknown' WHERE id = ${r.ok ? r.refund.id : 0}`);
+    }
+    const aId = a.ok ? a.refund.id : 0;
+    const bId = b.ok ? b.refund.id : 0;
+    expect(await settleUnknownRefund(db(), checker, { refundId: aId, landed: true })).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(await settleUnknownRefund(db(), { ...checker, steppedUp: false }, { refundId: aId, landed: true, note: 'x' })).toMatchObject({ ok: false, code: 'step_up_required' });
+    expect(await settleUnknownRefund(db(), { ...checker, role: 'finance' }, { refundId: aId, landed: true, note: 'x' })).toMatchObject({ ok: false, code: 'forbidden' });
+    const landed = await settleUnknownRefund(db(), checker, { refundId: aId, landed: true, providerRefundId: 'RFND0000000042', note: 'In the Enkash dashboard' });
+    expect(landed).toMatchObject({ ok: true, refund: { state: 'pending', providerRefundId: 'RFND0000000042' } });
+    expect(await settleUnknownRefund(db(), checker2, { refundId: bId, landed: false, note: 'Not in the Enkash dashboard' })).toMatchObject({ ok: true, refund: { state: 'failed' } });
+    expect(await settleUnknownRefund(db(), checker2, { refundId: bId, landed: true, note: 'again' })).toMatchObject({ ok: false, code: 'conflict' });
+    expect((await totals(id)).held).toBe('100.0000');
+    const [step] = await queryRows<{ actor: string; details: Record<string, unknown> }>(db(), sql`SELECT actor, details FROM audit_log WHERE target = ${`refund:${bId}`} AND action = 'refunds.settled_by_person'`);
+    expect(step).toMatchObject({ actor: checker2.label, details: { landed: false, from: 'unknown', to: 'failed' } });
   });
 
   it('releases a failed refund’s hold and records a succeeded one as refunded', async () => {

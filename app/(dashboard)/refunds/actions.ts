@@ -7,8 +7,8 @@ import { authorize, steppedUp } from '@/lib/auth/guards';
 import { can } from '@/lib/auth/permissions';
 import { AppError } from '@/lib/errors';
 import { actionIp } from '@/lib/http/action-request';
-import { approveRefund, rejectRefund } from '@/lib/refunds/decide';
-import { queueRefundSend } from '@/lib/refunds/jobs';
+import { approveRefund, rejectRefund, settleUnknownRefund } from '@/lib/refunds/decide';
+import { queueRefundCheck, queueRefundSend } from '@/lib/refunds/jobs';
 import { requestRefund } from '@/lib/refunds/request';
 
 export interface RefundActionState {
@@ -94,4 +94,31 @@ export async function decideRefundAction(_prev: RefundActionState | null, form: 
     refundId: result.refund.id,
     message: decision === 'approve' ? 'Approved: it is on its way to the provider.' : result.refund.requestedBy === user.id ? 'Withdrawn.' : 'Rejected; the requester sees your note.',
   };
+}
+
+const settleSchema = z.object({ refundId: id, outcome: z.enum(['landed', 'not_landed']), providerRefundId: z.string().max(200).optional(), note: z.string().max(4000).optional() });
+
+/** An approver settles a refund whose send never answered, from what the provider's dashboard shows. */
+export async function settleRefundAction(_prev: RefundActionState | null, form: FormData): Promise<RefundActionState> {
+  const input = settleSchema.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => v !== '')));
+  if (!input.success) return { ok: false, message: 'That request was not complete.' };
+  let user;
+  try {
+    user = await authorize('refunds.approve');
+  } catch (err) {
+    const w = words(err);
+    if (w) return w;
+    throw err;
+  }
+  const { refundId, outcome, providerRefundId, note } = input.data;
+  const result = await settleUnknownRefund(
+    await getDb(),
+    { id: user.id, label: `user:${user.id}`, role: user.role, sourceIp: await actionIp(), steppedUp: steppedUp(user) },
+    { refundId, landed: outcome === 'landed', providerRefundId, note },
+  );
+  if (!result.ok) return { ok: false, message: result.message, stepUp: result.code === 'step_up_required' };
+  if (outcome === 'landed') await queueRefundCheck(result.refund.id);
+  revalidatePath(`/payments/${result.refund.transactionRowId}`);
+  revalidatePath('/refunds');
+  return { ok: true, refundId, message: outcome === 'landed' ? 'Recorded as landed: PayOps follows it from here.' : 'Recorded as not landed: its amount is free to refund again.' };
 }

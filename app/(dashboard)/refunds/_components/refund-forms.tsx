@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState, useState } from 'react';
 import { ActionForm } from '@/app/_components/action-form';
 import { BUTTON, INPUT, LABEL, LINK } from '@/app/_components/ui';
-import { decideRefundAction, requestRefundAction, type RefundActionState } from '../actions';
+import { decideRefundAction, requestRefundAction, settleRefundAction, type RefundActionState } from '../actions';
 
 function Answer({ state, next }: { state: RefundActionState | null; next?: string }) {
   if (!state) return null;
@@ -90,6 +90,43 @@ export function DecideRefundForm({ refundId, needsNote, mayApprove, mayReject, o
             {own ? 'Withdraw my request' : 'Reject'}
           </button>
         )}
+      </div>
+      <Answer state={state} next={next} />
+    </ActionForm>
+  );
+}
+
+/** A refund whose send never answered: the approver says what the provider's dashboard shows. */
+export function SettleUnknownForm({ refundId, requestId, next }: { refundId: number; requestId: string; next: string }) {
+  const [state, run, pending] = useActionState(settleRefundAction, null);
+  return (
+    <ActionForm action={run} aria-label={`Settle refund ${refundId}`} className="space-y-2 rounded-md border border-orange-200 bg-orange-50 p-3">
+      <p className="text-sm text-orange-950">
+        The provider never answered this refund and cannot be asked about it by PayOps’ request id. Look for request id <span className="font-mono">{requestId}</span> in the
+        provider’s dashboard, then say what you found. Until then its amount stays held.
+      </p>
+      <input type="hidden" name="refundId" value={refundId} />
+      <div className="grid gap-2 sm:grid-cols-2">
+        <div>
+          <label className={LABEL} htmlFor={`settle-id-${refundId}`}>
+            Provider’s refund id (if it landed)
+          </label>
+          <input id={`settle-id-${refundId}`} name="providerRefundId" autoComplete="off" className={INPUT} />
+        </div>
+        <div>
+          <label className={LABEL} htmlFor={`settle-note-${refundId}`}>
+            What you found (required)
+          </label>
+          <textarea id={`settle-note-${refundId}`} name="note" rows={2} maxLength={2000} className={INPUT} />
+        </div>
+      </div>
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" name="outcome" value="landed" className={BUTTON.primary} disabled={pending}>
+          It landed
+        </button>
+        <button type="submit" name="outcome" value="not_landed" className={BUTTON.secondary} disabled={pending}>
+          It did not land
+        </button>
       </div>
       <Answer state={state} next={next} />
     </ActionForm>

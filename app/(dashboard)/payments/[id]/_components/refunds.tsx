@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Link from 'next/link';
-import { DecideRefundForm, RequestRefundForm } from '@/app/(dashboard)/refunds/_components/refund-forms';
+import { DecideRefundForm, RequestRefundForm, SettleUnknownForm } from '@/app/(dashboard)/refunds/_components/refund-forms';
 import { RefundStateBadge, refundStepLabel } from '@/app/(dashboard)/refunds/_components/refund-state';
 import { CopyButton } from '@/app/_components/copy-button';
 import { groupIndian, IstTime, Money } from '@/app/_components/format';
@@ -132,6 +132,11 @@ function RefundItem({ r, user, next }: { r: RefundView & { events: RefundEventVi
       {r.state === 'requested' && (mayApprove || mayReject) && (
         <div className="mt-3">
           <DecideRefundForm refundId={r.id} needsNote={r.holds.length > 0} mayApprove={mayApprove} mayReject={mayReject} own={own} next={next} />
+        </div>
+      )}
+      {r.state === 'unknown' && r.provider !== 'juspay' && !r.providerRefundId && can(user.role, 'refunds.approve') && (
+        <div className="mt-3">
+          <SettleUnknownForm refundId={r.id} requestId={r.requestId} next={next} />
         </div>
       )}
       {r.state === 'requested' && own && !mayApprove && <p className="mt-2 text-xs text-slate-600">You asked for this refund: someone else approves it.</p>}
