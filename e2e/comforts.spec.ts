@@ -60,8 +60,12 @@ test.describe('support agent', () => {
     await page.goto('/payments?q=EKE2EXSS0001');
     const row = results(page).getByTestId('payment-row').first();
     await expect(row.locator('time')).toContainText('10 Mar 2025');
-    await row.locator('time').hover();
-    await expect(page.getByRole('tooltip')).toContainText('10 Mar 2025, 10:00:00 IST');
+    // A hover that lands before the page is interactive opens nothing: move away and hover again.
+    await expect(async () => {
+      await page.mouse.move(0, 0);
+      await row.locator('time').hover();
+      await expect(page.getByRole('tooltip')).toContainText('10 Mar 2025, 10:00:00 IST', { timeout: 2000 });
+    }).toPass({ timeout: 15_000 });
     await row.getByRole('button', { name: /Copy transaction id EKE2EXSS0001/ }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('EKE2EXSS0001');
     await expect(page).toHaveURL(/q=EKE2EXSS0001/); // copying did not open the row
