@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { refundPolicy } from '@/lib/refunds/config';
+import { AT_PROVIDER, stateIn } from '@/lib/refunds/machine';
 import { queryRows, type Db, type DbOrTx } from '@/db/client';
 import { notMoneyBack, pastDeadlineSql } from '@/lib/queues/stuck';
 import { alertDeliveries, alerts, OTP_LIMIT_REFUSALS, STUCK_AT_BANK, type Alert, type AlertNumbers, type AlertSeverity, type AlertTransitionKind } from '@/db/schema';
@@ -318,10 +319,10 @@ const refundsStuck = defineRule<RefundsStuckNumbers>({
     const rows = await queryRows<{ key: string; stuck: number; unknown: number; oldest: Date | string | null }>(
       db,
       sql`SELECT p.provider AS key,
-                 count(r.id) FILTER (WHERE r.state IN ('sending', 'pending', 'manual_review', 'unknown') AND coalesce(r.sent_at, r.decided_at) < ${stuckBefore})::int AS stuck,
+                 count(r.id) FILTER (WHERE ${stateIn(sql`r.state`, AT_PROVIDER)} AND coalesce(r.sent_at, r.decided_at) < ${stuckBefore})::int AS stuck,
                  count(r.id) FILTER (WHERE r.state = 'unknown' AND r.updated_at < ${unknownBefore})::int AS unknown,
-                 min(coalesce(r.sent_at, r.decided_at)) FILTER (WHERE r.state IN ('sending', 'pending', 'manual_review', 'unknown')) AS oldest
-            FROM ${providers()} LEFT JOIN refunds r ON r.provider = p.provider AND r.state IN ('sending', 'pending', 'manual_review', 'unknown')
+                 min(coalesce(r.sent_at, r.decided_at)) AS oldest
+            FROM ${providers()} LEFT JOIN refunds r ON r.provider = p.provider AND ${stateIn(sql`r.state`, AT_PROVIDER)}
            GROUP BY p.provider`,
     );
     return rows.map((r) => ({

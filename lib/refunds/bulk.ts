@@ -12,7 +12,7 @@ import { scrubbedText } from '@/lib/text';
 import { REASON_MAX, refundPolicy } from './config';
 import { approveRefund, cleanDecisionNote, holdWords, rejectRefund, type Approver } from './decide';
 import { queueRefundSend } from './jobs';
-import { SYSTEM, type RefundActor } from './machine';
+import { IN_FLIGHT, SYSTEM, type RefundActor } from './machine';
 import { cleanReason, refundablesOf, refundAmount, requestRefund } from './request';
 
 /**
@@ -524,7 +524,7 @@ export async function batchRefunds(db: DbOrTx, batchId: number): Promise<Map<num
 export function batchProgress(rows: Iterable<RefundRow>): { byState: Record<string, number>; inFlight: boolean } {
   const byState: Record<string, number> = {};
   for (const r of rows) byState[r.state] = (byState[r.state] ?? 0) + 1;
-  const inFlight = ['approved', 'sending', 'unknown', 'pending', 'manual_review'].some((s) => byState[s]);
+  const inFlight = IN_FLIGHT.some((s) => byState[s]);
   return { byState, inFlight };
 }
 

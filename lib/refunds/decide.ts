@@ -2,7 +2,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@/db/client';
 import { refunds, type RefundRow, type Role } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record';
 import { NOTE_MAX } from '@/lib/cases/kinds';
 import { compareMoney } from '@/lib/money';
 import { scrubbedText } from '@/lib/text';
@@ -124,11 +123,6 @@ async function alreadyDecided(db: Db, refund: RefundRow, wanted: 'approve' | 're
   const who = now?.who ? ` by ${now.who}` : '';
   const what = now?.state === 'expired' ? 'expired' : now?.state === 'rejected' ? `rejected${who}` : `approved${who}`;
   return { ok: false, code: 'conflict', message: `This request was ${what} already. Nothing was changed.` };
-}
-
-/** Writes an audit row for a refused attempt that never reached the lib (no permission at the action). */
-export async function auditRefusedDecision(db: Db, actor: RefundActor, refundId: number, why: string): Promise<void> {
-  await recordAudit(db, { actor: actor.label, actorRole: actor.role, action: 'refunds.approve_refused', target: `refund:${refundId}`, sourceIp: actor.sourceIp ?? null, outcome: 'forbidden', details: { why } });
 }
 
 export const API_AUTO_APPROVER = SYSTEM('api-auto-approve');

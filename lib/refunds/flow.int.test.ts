@@ -343,7 +343,7 @@ describe.each(await testDatabaseKinds())('the refund flow against the simulator 
     expect((await row(refund.id)).state).toBe('pending');
     // The route's afterAccepted part: a check per refund in flight on that payment.
     queued.length = 0;
-    await refundsAfterAccepted(async () => db())(p.id);
+    await refundsAfterAccepted(db(), p.id);
     expect(queued).toEqual([{ name: 'refunds-check', data: { refundId: refund.id } }]);
     expect(await checkRefund(db(), providers, queued[0].data.refundId)).toMatchObject({ state: 'succeeded', changed: true });
     expect((await row(refund.id)).arn).toBe(atSimulator(p).refunds[0].arn);

@@ -8,7 +8,7 @@ import { defineQueue, defineScheduledTask } from '@/lib/jobs/queue';
 import { logError } from '@/lib/log';
 import { isProviderError } from '@/lib/providers/types';
 import { refundPolicy } from './config';
-import { recordRefundStep, SYSTEM } from './machine';
+import { AT_PROVIDER, recordRefundStep, stateIn, SYSTEM } from './machine';
 import { checkRefund, flagPayment, sendRefund } from './send';
 import { expireBatches } from './bulk';
 
@@ -100,7 +100,7 @@ export async function trackRefunds(db: Db, now = new Date()): Promise<{ expired:
   const due = await queryRows<{ id: number }>(
     db,
     sql`SELECT id FROM refunds
-         WHERE state IN ('sending', 'unknown', 'pending', 'manual_review')
+         WHERE ${stateIn(sql`state`, AT_PROVIDER)}
            AND (last_checked_at IS NULL OR last_checked_at <
                 ${now}::timestamptz - least(interval '6 hours', greatest(interval '1 minute', (${now}::timestamptz - coalesce(sent_at, updated_at)) / 4)))
          ORDER BY coalesce(last_checked_at, sent_at) NULLS FIRST LIMIT 200`,
@@ -109,7 +109,7 @@ export async function trackRefunds(db: Db, now = new Date()): Promise<{ expired:
   const stuck = await queryRows<{ transaction_row_id: number }>(
     db,
     sql`SELECT DISTINCT r.transaction_row_id FROM refunds r JOIN transactions t ON t.id = r.transaction_row_id
-         WHERE r.state IN ('sending', 'unknown', 'pending', 'manual_review')
+         WHERE ${stateIn(sql`r.state`, AT_PROVIDER)}
            AND coalesce(r.sent_at, r.decided_at) < ${new Date(now.getTime() - refundPolicy().stuckDays * 86_400_000)}
            AND NOT ('refund_stuck' = ANY (t.flags))`,
   );
@@ -129,17 +129,13 @@ export const refundTrackTask = defineScheduledTask({
 /**
  * The Juspay webhook's `afterAccepted` part for refunds: a refund event (or any event of a payment
  * with refunds in flight) is a claim; PayOps asks the order status API, which says where each stands.
+ * Never throws: a check not queued here is queued by the tracker.
  */
-export function refundsAfterAccepted(db: () => Promise<Db>) {
-  return async (paymentId: number): Promise<void> => {
-    try {
-      const rows = await queryRows<{ id: number }>(
-        await db(),
-        sql`SELECT id FROM refunds WHERE transaction_row_id = ${paymentId} AND state IN ('sending', 'unknown', 'pending', 'manual_review')`,
-      );
-      for (const r of rows) await queueRefundCheck(Number(r.id));
-    } catch (err) {
-      logError(`[refunds] payment ${paymentId}: refund checks after a webhook could not be queued (the tracker will):`, err);
-    }
-  };
+export async function refundsAfterAccepted(db: Db, paymentId: number): Promise<void> {
+  try {
+    const rows = await queryRows<{ id: number }>(db, sql`SELECT id FROM refunds WHERE transaction_row_id = ${paymentId} AND ${stateIn(sql`state`, AT_PROVIDER)}`);
+    for (const r of rows) await queueRefundCheck(Number(r.id));
+  } catch (err) {
+    logError(`[refunds] payment ${paymentId}: refund checks after a webhook could not be queued (the tracker will):`, err);
+  }
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { refundEvents, type RefundRow, type RefundState } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
@@ -23,9 +23,13 @@ export const REFUND_TRANSITIONS: Record<RefundState, readonly RefundState[]> = {
   expired: [],
 };
 
-export const FINAL_REFUND_STATES: readonly RefundState[] = ['succeeded', 'failed', 'rejected', 'expired'];
-/** States whose amount is held against the payment (the trigger's payops_refund_holds). */
-export const HOLDING_STATES: readonly RefundState[] = ['approved', 'sending', 'unknown', 'pending', 'manual_review', 'succeeded'];
+/** Sent (or maybe sent) and not final: what the provider is asked about, and what can get stuck. */
+export const AT_PROVIDER: readonly RefundState[] = ['sending', 'unknown', 'pending', 'manual_review'];
+/** Approved and not final: on its way (the /refunds "In flight" list). */
+export const IN_FLIGHT: readonly RefundState[] = ['approved', ...AT_PROVIDER];
+
+/** `state IN (…)` of a list above, written out as literals so the planner matches refunds_open_idx's predicate. */
+export const stateIn = (column: SQL, states: readonly RefundState[]): SQL => sql`${column} IN (${sql.raw(states.map((s) => `'${s}'`).join(', '))})`;
 
 export const fromStates = (to: RefundState): RefundState[] =>
   (Object.keys(REFUND_TRANSITIONS) as RefundState[]).filter((from) => REFUND_TRANSITIONS[from].includes(to));

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '@/db/client';
 import type { RefundHold, RefundState } from '@/db/schema';
+import { IN_FLIGHT, stateIn } from './machine';
 
 export interface RefundView {
   id: number;
@@ -89,7 +90,7 @@ export async function refundsForPayment(db: DbOrTx, paymentId: number): Promise<
 
 export const REFUND_TABS = {
   awaiting: { label: 'Awaiting approval', where: sql`r.state = 'requested'`, order: sql`r.requested_at ASC, r.id ASC` },
-  in_flight: { label: 'In flight', where: sql`r.state IN ('approved', 'sending', 'unknown', 'pending', 'manual_review')`, order: sql`r.decided_at ASC NULLS LAST, r.id ASC` },
+  in_flight: { label: 'In flight', where: stateIn(sql`r.state`, IN_FLIGHT), order: sql`r.decided_at ASC NULLS LAST, r.id ASC` },
   done: { label: 'Done', where: sql`r.state IN ('succeeded', 'failed', 'rejected', 'expired')`, order: sql`r.final_at DESC NULLS LAST, r.id DESC` },
 } as const;
 export type RefundTab = keyof typeof REFUND_TABS;
@@ -101,7 +102,7 @@ export async function listRefunds(db: DbOrTx, tab: RefundTab, limit = 200): Prom
   const [c] = await queryRows<{ awaiting: number; in_flight: number; done: number }>(
     db,
     sql`SELECT count(*) FILTER (WHERE state = 'requested')::int AS awaiting,
-               count(*) FILTER (WHERE state IN ('approved', 'sending', 'unknown', 'pending', 'manual_review'))::int AS in_flight,
+               count(*) FILTER (WHERE ${stateIn(sql`state`, IN_FLIGHT)})::int AS in_flight,
                count(*) FILTER (WHERE state IN ('succeeded', 'failed', 'rejected', 'expired'))::int AS done
           FROM refunds`,
   );

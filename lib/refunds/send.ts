@@ -3,6 +3,7 @@ import type { Db } from '@/db/client';
 import { refunds, type RefundRow } from '@/db/schema';
 import { isProviderError, type Providers } from '@/lib/providers/types';
 import { logError } from '@/lib/log';
+import { AT_PROVIDER } from './machine';
 import { askProviderRefund, applyProviderAnswer, callProviderRefund, errorWords, moveRefund } from './provider';
 
 export type SendOutcome =
@@ -85,7 +86,7 @@ export type CheckOutcome = { refundId: number; state: string; changed: boolean; 
 export async function checkRefund(db: Db, providers: Providers, refundId: number): Promise<CheckOutcome> {
   let [refund] = await db.select().from(refunds).where(eq(refunds.id, refundId));
   if (!refund) return { refundId, state: 'gone', changed: false };
-  if (!['unknown', 'pending', 'manual_review', 'sending'].includes(refund.state)) return { refundId, state: refund.state, changed: false };
+  if (!AT_PROVIDER.includes(refund.state)) return { refundId, state: refund.state, changed: false };
   if (refund.state === 'sending') {
     if (Date.now() - refund.updatedAt.getTime() < 60_000) return { refundId, state: refund.state, changed: false, note: 'send in progress' };
     await markUnknown(db, refund, 'A send was cut off before its answer (the worker stopped).');

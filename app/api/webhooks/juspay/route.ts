@@ -18,7 +18,7 @@ const deps = (): JuspayDeps => {
     afterAccepted: (accepted) => {
       verifyAfterAccepted('juspay')(accepted);
       const id = accepted.result.transactionRowId;
-      if (id !== null) after(() => refundsAfterAccepted(getDb)(id));
+      if (id !== null) after(async () => refundsAfterAccepted(await getDb(), id));
     },
   };
 };
