@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '@/db/client';
 import { STUCK_AT_BANK } from '@/db/schema';
 import { MONEY_BACK_RESOLUTIONS } from '@/lib/cases/kinds';
+import { QUEUE_PAYMENT_COLUMNS, queuePayment, type QueuePayment } from './payment-row';
 import { pastDeadlineBefore, TAT_RULES, tatFor, type TatRule, type TatView } from './tat';
 
 /**
@@ -26,18 +27,9 @@ export function pastDeadlineSql(now: Date, rules: readonly TatRule[] = TAT_RULES
   return sql`(CASE ${sql.join(whens, sql` `)} ELSE ${cutoff(fallback)} END)`;
 }
 
-export interface StuckRow {
-  id: number;
-  provider: string;
-  transactionId: string;
-  status: string;
+export interface StuckRow extends QueuePayment {
   statusFamily: string;
   paymentMode: string | null;
-  finalAmount: string | null;
-  currency: string | null;
-  cardScheme: string | null;
-  cardLast4: string | null;
-  txnAt: Date;
   tat: TatView;
 }
 
@@ -51,28 +43,19 @@ export async function stuckAtBankQueue(db: DbOrTx, params: { now: Date; after?: 
   const after = params.after ? sql`AND (t.txn_at, t.id) > (${params.after.txnAt}::timestamptz, ${params.after.id}::bigint)` : sql``;
   const rows = await queryRows<Record<string, any>>(
     db,
-    sql`SELECT t.id, t.provider, t.transaction_id, t.status, t.status_family, t.payment_mode, t.final_amount::text AS final_amount, t.currency,
-               t.card_scheme, t.card_last4, t.txn_at, to_char(t.txn_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS txn_at_key
+    sql`SELECT ${QUEUE_PAYMENT_COLUMNS}, t.status_family, t.payment_mode, to_char(t.txn_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS txn_at_key
           FROM transactions t
          WHERE ${STUCK_AT_BANK} AND ${notMoneyBack} ${after}
          ORDER BY t.txn_at, t.id
          LIMIT ${limit + 1}`,
   );
   const page = rows.slice(0, limit).map((r) => {
-    const txnAt = new Date(r.txn_at);
+    const payment = queuePayment(r);
     return {
-      id: Number(r.id),
-      provider: r.provider,
-      transactionId: r.transaction_id,
-      status: r.status,
+      ...payment,
       statusFamily: r.status_family,
       paymentMode: r.payment_mode,
-      finalAmount: r.final_amount,
-      currency: r.currency,
-      cardScheme: r.card_scheme,
-      cardLast4: r.card_last4,
-      txnAt,
-      tat: tatFor({ txnAt, paymentMode: r.payment_mode }, params.now),
+      tat: tatFor({ txnAt: payment.txnAt, paymentMode: r.payment_mode }, params.now),
     };
   });
   const last = rows[limit - 1];

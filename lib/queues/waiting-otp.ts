@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '@/db/client';
 import type { OtpOutcome } from '@/db/schema';
+import { QUEUE_PAYMENT_COLUMNS, queuePayment, type QueuePayment } from './payment-row';
 
 /**
  * Who is waiting for an OTP right now: Juspay PENDING_VBV, or an Enkash card payment not final,
@@ -10,16 +11,7 @@ import type { OtpOutcome } from '@/db/schema';
  */
 export const WAITING_OTP_LIMIT = 200;
 
-export interface WaitingOtpRow {
-  id: number;
-  provider: string;
-  transactionId: string;
-  status: string;
-  finalAmount: string | null;
-  currency: string | null;
-  cardScheme: string | null;
-  cardLast4: string | null;
-  txnAt: Date;
+export interface WaitingOtpRow extends QueuePayment {
   windowEndsAt: Date;
   sent: number;
   sendLimit: number | null;
@@ -39,7 +31,7 @@ export const waitingOtpWhere = (now: Date, windowMinutes: number) => sql`
 export async function waitingForOtpQueue(db: DbOrTx, params: { now: Date; windowMinutes: number; maxPerPayment: number; limit?: number }): Promise<WaitingOtpRow[]> {
   const rows = await queryRows<Record<string, any>>(
     db,
-    sql`SELECT t.id, t.provider, t.transaction_id, t.status, t.final_amount::text AS final_amount, t.currency, t.card_scheme, t.card_last4, t.txn_at,
+    sql`SELECT ${QUEUE_PAYMENT_COLUMNS},
                coalesce(b.provider_sent, b.sent, 0) AS sent, coalesce(b.provider_limit, b.send_limit) AS send_limit,
                a.created_at AS last_at, a.kind AS last_kind, a.outcome AS last_outcome,
                cl.user_id AS claim_user, coalesce(u.name, u.email) AS claim_name, cl.expires_at AS claim_expires
@@ -53,18 +45,10 @@ export async function waitingForOtpQueue(db: DbOrTx, params: { now: Date; window
          LIMIT ${params.limit ?? WAITING_OTP_LIMIT}`,
   );
   return rows.map((r) => {
-    const txnAt = new Date(r.txn_at);
+    const payment = queuePayment(r);
     return {
-      id: Number(r.id),
-      provider: r.provider,
-      transactionId: r.transaction_id,
-      status: r.status,
-      finalAmount: r.final_amount,
-      currency: r.currency,
-      cardScheme: r.card_scheme,
-      cardLast4: r.card_last4,
-      txnAt,
-      windowEndsAt: new Date(txnAt.getTime() + params.windowMinutes * 60_000),
+      ...payment,
+      windowEndsAt: new Date(payment.txnAt.getTime() + params.windowMinutes * 60_000),
       sent: Number(r.sent),
       sendLimit: r.send_limit === null ? params.maxPerPayment : Math.min(Number(r.send_limit), params.maxPerPayment),
       lastAttemptAt: r.last_at ? new Date(r.last_at) : null,
